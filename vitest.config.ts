@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.spec.ts"],
+    environment: "node",
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // Live suites start their own registries on ephemeral ports; files run in parallel processes.
+    pool: "forks",
+    reporters: ["default"],
+  },
+});
