@@ -1,0 +1,151 @@
+import type { GetTokenOptions, TokenCredential } from "@azure/core-auth";
+import { isRestError, RestError } from "@azure/core-rest-pipeline";
+import type { OperationOptions } from "@azure/core-client";
+import type { GeneratedClient } from "../generated/index.js";
+import { DEFAULT_TOKEN_SCOPE } from "../constants.js";
+import { logger } from "../logger.js";
+import { raceAbort } from "../utils/abort.js";
+import { withRegistryErrorDetails } from "../utils/errors.js";
+import { readJwtExpiry } from "./jwt.js";
+import { scheduleRenewal, TokenCache, type CachedToken } from "./tokenCache.js";
+import { scopeCovers } from "./scopes.js";
+
+/** The distribution token spec's default lifetime for a token that states none (RFC-less, opaque tokens). */
+const DEFAULT_TOKEN_LIFETIME_MS = 60_000;
+const ACCESS_TOKEN_RENEWAL_MARGIN_MS = 30_000;
+const REFRESH_TOKEN_RENEWAL_MARGIN_MS = 5 * 60_000;
+
+export interface AcrTokenServiceOptions {
+  /** Entra ID credential; absent = anonymous access (`grant_type=password` without a refresh token). */
+  credential?: TokenCredential;
+  /** Entra ID scope for the token exchanged at `/oauth2/exchange`. */
+  entraScope?: string;
+  /** Entra tenant passed to `/oauth2/exchange` and to the credential. */
+  tenantId?: string;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+/**
+ * Obtains ACR access tokens on the registry's own host (the challenge's realm is never followed):
+ * Entra token → `/oauth2/exchange` → refresh token (cached per service and tenant, renewed before its
+ * `exp`) → `/oauth2/token` → access token (cached per service and scope). Anonymous clients skip the
+ * exchange. Concurrent requests for the same token share one round trip.
+ */
+export class AcrTokenService {
+  private readonly refreshTokens: TokenCache;
+  private readonly accessTokens: TokenCache;
+  private readonly now: () => number;
+
+  constructor(
+    /** Generated client for the registry's `/oauth2` endpoints, without the authentication policy. */
+    private readonly client: GeneratedClient,
+    private readonly options: AcrTokenServiceOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.refreshTokens = new TokenCache(this.now);
+    this.accessTokens = new TokenCache(this.now);
+  }
+
+  get isAnonymous(): boolean {
+    return this.options.credential === undefined;
+  }
+
+  /** A cached access token that grants `scope`, if one is fresh. */
+  findCachedAccessToken(service: string, scope: string): string | undefined {
+    const exact = this.accessTokens.peek(accessKey(service, scope));
+    if (exact) return exact.token;
+    const prefix = accessKey(service, "");
+    for (const [key, cached] of this.accessTokens.entries()) {
+      if (key.startsWith(prefix) && scopeCovers(key.slice(prefix.length), scope)) return cached.token;
+    }
+    return undefined;
+  }
+
+  async getAccessToken(service: string, scope: string, options: OperationOptions = {}): Promise<string> {
+    const cached = await raceAbort(
+      this.accessTokens.getOrFetch(accessKey(service, scope), () => this.fetchAccessToken(service, scope, options)),
+      options.abortSignal,
+    );
+    return cached.token;
+  }
+
+  /** Forgets an access token the registry rejected, so the next request fetches a new one. */
+  invalidateAccessToken(service: string, scope: string): void {
+    this.accessTokens.delete(accessKey(service, scope));
+  }
+
+  /** Forgets the refresh token too: used when a freshly issued access token is rejected. */
+  invalidateRefreshToken(service: string): void {
+    this.refreshTokens.delete(this.refreshKey(service));
+  }
+
+  private async fetchAccessToken(service: string, scope: string, options: OperationOptions): Promise<CachedToken> {
+    // Shared by concurrent callers: never bound to one caller's abort signal.
+    const shared: OperationOptions = { tracingOptions: options.tracingOptions };
+    const refreshToken = this.isAnonymous
+      ? ""
+      : (await this.refreshTokens.getOrFetch(this.refreshKey(service), () => this.fetchRefreshToken(service, shared))).token;
+    logger.verbose(`Requesting an ACR access token for scope "${scope}" (${this.isAnonymous ? "anonymous" : "refresh token"})`);
+    const response = await this.call("/oauth2/token", () =>
+      this.client.authentication.exchangeAcrRefreshTokenForAcrAccessToken(
+        service,
+        scope,
+        refreshToken,
+        this.isAnonymous ? "password" : "refresh_token",
+        shared,
+      ),
+    );
+    if (!response.accessToken) throw new RestError("The registry's /oauth2/token response holds no access_token", { code: "InvalidTokenResponse" });
+    return this.toCachedToken(response.accessToken, ACCESS_TOKEN_RENEWAL_MARGIN_MS);
+  }
+
+  private async fetchRefreshToken(service: string, options: OperationOptions): Promise<CachedToken> {
+    const credential = this.options.credential!;
+    const getTokenOptions: GetTokenOptions = { tracingOptions: options.tracingOptions, tenantId: this.options.tenantId };
+    const entraToken = await credential.getToken(this.options.entraScope ?? DEFAULT_TOKEN_SCOPE, getTokenOptions);
+    if (!entraToken) throw new RestError("The credential returned no Entra ID token", { code: "CredentialUnavailable" });
+    logger.verbose(`Exchanging an Entra ID token for an ACR refresh token for service "${service}"`);
+    const response = await this.call("/oauth2/exchange", () =>
+      this.client.authentication.exchangeAadAccessTokenForAcrRefreshToken("access_token", service, {
+        ...options,
+        accessToken: entraToken.token,
+        tenant: this.options.tenantId,
+      }),
+    );
+    if (!response.refreshToken) throw new RestError("The registry's /oauth2/exchange response holds no refresh_token", { code: "InvalidTokenResponse" });
+    return this.toCachedToken(response.refreshToken, REFRESH_TOKEN_RENEWAL_MARGIN_MS);
+  }
+
+  private toCachedToken(token: string, margin: number): CachedToken {
+    const now = this.now();
+    const exp = readJwtExpiry(token);
+    return scheduleRenewal(token, exp !== undefined ? exp * 1000 : now + DEFAULT_TOKEN_LIFETIME_MS, now, margin);
+  }
+
+  private refreshKey(service: string): string {
+    return `${service}\n${this.options.tenantId ?? ""}`;
+  }
+
+  /**
+   * Token requests carry secrets in their form bodies. A failure is rethrown as a new `RestError`
+   * holding status, code and message only, so that neither the request nor the response (whose
+   * objects keep the body) can end up in a log through the error.
+   */
+  private async call<T>(endpoint: string, send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (error) {
+      if (!isRestError(error)) throw error;
+      const enriched = withRegistryErrorDetails(error) as RestError;
+      throw new RestError(`Token request to ${endpoint} failed: ${enriched.message}`, {
+        code: enriched.code,
+        statusCode: enriched.statusCode,
+      });
+    }
+  }
+}
+
+function accessKey(service: string, scope: string): string {
+  return `${service}\n${scope}`;
+}

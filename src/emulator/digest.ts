@@ -1,0 +1,23 @@
+import { createHash } from "node:crypto";
+import { digestInvalid } from "./errors.js";
+
+/** Uploads hash while streaming, so one algorithm is fixed up front: sha256, the only one ACR accepts. */
+const DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$/;
+
+export function isDigest(value: string): boolean {
+  return DIGEST_PATTERN.test(value);
+}
+
+export function assertDigest(value: string | null | undefined): string {
+  if (!value || !isDigest(value)) throw digestInvalid(`"${value ?? ""}" is not a sha256 digest`);
+  return value;
+}
+
+export function sha256Digest(data: Uint8Array): string {
+  return `sha256:${createHash("sha256").update(data).digest("hex")}`;
+}
+
+/** The hex part of a digest, used as the content address on disk. */
+export function digestHex(digest: string): string {
+  return digest.slice("sha256:".length);
+}

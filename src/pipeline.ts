@@ -1,0 +1,70 @@
+import type { TokenCredential } from "@azure/core-auth";
+import type { InternalClientPipelineOptions } from "@azure/core-client";
+import { GeneratedClient, type GeneratedClientOptionalParams } from "./generated/index.js";
+import { acrAuthenticationPolicy } from "./auth/authenticationPolicy.js";
+import { AcrTokenService } from "./auth/tokenService.js";
+import type { ContainerRegistryClientOptions } from "./clientOptions.js";
+import { LATEST_API_VERSION } from "./constants.js";
+import { logger } from "./logger.js";
+import { assertCredentialTransport, normalizeEndpoint } from "./utils/endpoint.js";
+import { SAFE_QUERY_PARAMETERS } from "./utils/errors.js";
+
+/** Response headers that carry no secret and help diagnose registry calls in logs. */
+const SAFE_HEADERS = [
+  "Docker-Content-Digest",
+  "Docker-Distribution-Api-Version",
+  "Docker-Upload-UUID",
+  "OCI-Chunk-Min-Length",
+  "Range",
+  "Content-Range",
+  "Link",
+  "WWW-Authenticate",
+  "X-Ms-Correlation-Request-Id",
+  "x-ms-ratelimit-remaining-calls-per-second",
+];
+
+/** Everything a client of this package needs to talk to one registry. */
+export interface RegistryConnection {
+  /** Normalised registry origin, e.g. `https://myregistry.azurecr.io`. */
+  endpoint: string;
+  /** Generated client whose pipeline authenticates with ACR tokens. */
+  client: GeneratedClient;
+  tokens: AcrTokenService;
+}
+
+/**
+ * Builds the generated client for a registry with the package's pipeline: the user's options,
+ * safe logging allow-lists and the ACR authentication policy. Token requests go through a second
+ * generated client with the same options (and `httpClient`) but no authentication policy.
+ */
+export function connectToRegistry(
+  endpoint: string,
+  credential: TokenCredential | undefined,
+  options: ContainerRegistryClientOptions = {},
+): RegistryConnection {
+  const origin = normalizeEndpoint(endpoint);
+  if (credential !== undefined && typeof credential?.getToken !== "function") {
+    throw new TypeError("credential must be a TokenCredential (an object with getToken), or undefined for anonymous access");
+  }
+  assertCredentialTransport(origin, credential !== undefined);
+  const { audience, serviceVersion, ...commonOptions } = options;
+  if (serviceVersion !== undefined && serviceVersion !== LATEST_API_VERSION) {
+    throw new RangeError(`serviceVersion "${serviceVersion}" is not supported; use "${LATEST_API_VERSION}"`);
+  }
+  const clientOptions: GeneratedClientOptionalParams & InternalClientPipelineOptions = {
+    ...commonOptions,
+    loggingOptions: {
+      logger: logger.info,
+      additionalAllowedHeaderNames: SAFE_HEADERS,
+      additionalAllowedQueryParameters: [...SAFE_QUERY_PARAMETERS],
+    },
+  };
+  const apiVersion = serviceVersion ?? LATEST_API_VERSION;
+  const tokens = new AcrTokenService(new GeneratedClient(origin, apiVersion, clientOptions), {
+    credential,
+    entraScope: audience ? `${audience.replace(/\/+$/, "")}/.default` : undefined,
+  });
+  const client = new GeneratedClient(origin, apiVersion, clientOptions);
+  client.pipeline.addPolicy(acrAuthenticationPolicy(origin, tokens), { phase: "Sign" });
+  return { endpoint: origin, client, tokens };
+}

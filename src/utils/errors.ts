@@ -1,0 +1,83 @@
+import { isRestError, RestError, type PipelineResponse } from "@azure/core-rest-pipeline";
+
+/** One entry of the error body ACR and OCI registries return: `{"errors":[{code,message,detail}]}`. */
+interface RegistryErrorInfo {
+  code?: unknown;
+  message?: unknown;
+}
+
+function firstRegistryError(body: unknown): RegistryErrorInfo | undefined {
+  if (typeof body === "string") {
+    try {
+      return firstRegistryError(JSON.parse(body));
+    } catch {
+      return undefined;
+    }
+  }
+  const errors = (body as { errors?: unknown } | null | undefined)?.errors;
+  return Array.isArray(errors) && typeof errors[0] === "object" && errors[0] !== null ? errors[0] : undefined;
+}
+
+function describe(status: number | undefined, info: RegistryErrorInfo | undefined, fallback: string): { code?: string; message: string } {
+  const code = typeof info?.code === "string" ? info.code : undefined;
+  const detail = typeof info?.message === "string" ? info.message : undefined;
+  const prefix = status !== undefined ? `Registry returned ${status}` : "Registry request failed";
+  if (code || detail) {
+    return { code, message: `${prefix}${code ? ` ${code}` : ""}: ${detail ?? fallback}` };
+  }
+  return { message: fallback || prefix };
+}
+
+/**
+ * Gives a `RestError` thrown by the generated layer the registry's own error code and message
+ * (core-client only understands `{"error":{...}}` bodies, not the registry's `{"errors":[...]}`).
+ */
+export function withRegistryErrorDetails(error: unknown): unknown {
+  if (!isRestError(error)) return error;
+  const info = firstRegistryError(error.details ?? error.response?.bodyAsText);
+  if (info) {
+    const { code, message } = describe(error.statusCode, info, error.message);
+    error.code = code ?? error.code;
+    error.message = message;
+  } else if (!error.message && error.statusCode !== undefined) {
+    error.message = `Registry returned ${error.statusCode}`;
+  }
+  return error;
+}
+
+/** Builds the `RestError` for a failed raw pipeline response (requests made outside the generated layer). */
+export function restErrorFromResponse(response: PipelineResponse, bodyText?: string): RestError {
+  const text = bodyText ?? response.bodyAsText ?? undefined;
+  const info = firstRegistryError(text);
+  const { code, message } = describe(response.status, info, `Registry returned ${response.status} for ${response.request.method} ${redactUrl(response.request.url)}`);
+  const error = new RestError(message, {
+    code,
+    statusCode: response.status,
+    request: response.request,
+    response: { ...response, bodyAsText: text },
+  });
+  if (text !== undefined) {
+    try {
+      error.details = JSON.parse(text);
+    } catch {
+      error.details = text;
+    }
+  }
+  return error;
+}
+
+/** Drops query values from a URL for messages: upload locations and blob redirects carry signatures and state. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    for (const key of [...parsed.searchParams.keys()]) {
+      if (!SAFE_QUERY_PARAMETERS.has(key)) parsed.searchParams.set(key, "REDACTED");
+    }
+    return parsed.toString();
+  } catch {
+    return "<invalid url>";
+  }
+}
+
+/** Query parameters that never carry secrets; the logging policy may print them as they are. */
+export const SAFE_QUERY_PARAMETERS = new Set(["api-version", "n", "last", "orderby", "digest", "mount", "from", "mode"]);
