@@ -230,10 +230,20 @@ export interface ManifestAttributesBase {
    */
   readonly relatedArtifacts?: ArtifactManifestPlatform[];
   /**
+   * Config blob media type
+   * NOTE: This property will not be serialized. It can only be populated by the server.
+   */
+  readonly configMediaType?: string;
+  /**
    * List of tags
    * NOTE: This property will not be serialized. It can only be populated by the server.
    */
   readonly tags?: string[];
+  /**
+   * Media type of the manifest
+   * NOTE: This property will not be serialized. It can only be populated by the server.
+   */
+  readonly mediaType?: string;
   /** Delete enabled */
   canDelete?: boolean;
   /** Write enabled */
@@ -323,10 +333,20 @@ export interface ArtifactManifestProperties {
    */
   readonly relatedArtifacts?: ArtifactManifestPlatform[];
   /**
+   * Config blob media type
+   * NOTE: This property will not be serialized. It can only be populated by the server.
+   */
+  readonly configMediaType?: string;
+  /**
    * List of tags
    * NOTE: This property will not be serialized. It can only be populated by the server.
    */
   readonly tags?: string[];
+  /**
+   * Media type of the manifest
+   * NOTE: This property will not be serialized. It can only be populated by the server.
+   */
+  readonly mediaType?: string;
   /** Delete enabled */
   canDelete?: boolean;
   /** Write enabled */

@@ -520,6 +520,13 @@ export const ManifestAttributesBase: coreClient.CompositeMapper = {
           },
         },
       },
+      configMediaType: {
+        serializedName: "configMediaType",
+        readOnly: true,
+        type: {
+          name: "String",
+        },
+      },
       tags: {
         serializedName: "tags",
         readOnly: true,
@@ -530,6 +537,13 @@ export const ManifestAttributesBase: coreClient.CompositeMapper = {
               name: "String",
             },
           },
+        },
+      },
+      mediaType: {
+        serializedName: "mediaType",
+        readOnly: true,
+        type: {
+          name: "String",
         },
       },
       canDelete: {
@@ -703,6 +717,13 @@ export const ArtifactManifestProperties: coreClient.CompositeMapper = {
           },
         },
       },
+      configMediaType: {
+        serializedName: "manifest.configMediaType",
+        readOnly: true,
+        type: {
+          name: "String",
+        },
+      },
       tags: {
         serializedName: "manifest.tags",
         readOnly: true,
@@ -713,6 +734,13 @@ export const ArtifactManifestProperties: coreClient.CompositeMapper = {
               name: "String",
             },
           },
+        },
+      },
+      mediaType: {
+        serializedName: "manifest.mediaType",
+        readOnly: true,
+        type: {
+          name: "String",
         },
       },
       canDelete: {

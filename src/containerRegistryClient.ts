@@ -1,0 +1,85 @@
+import type { TokenCredential } from "@azure/core-auth";
+import type { PagedAsyncIterableIterator } from "@azure/core-paging";
+import type { ContainerRegistryGetRepositoriesResponse } from "./generated/index.js";
+import type { ContainerRegistryClientOptions } from "./clientOptions.js";
+import { ContainerRepositoryImpl, type ContainerRepository } from "./containerRepository.js";
+import type { DeleteRepositoryOptions, ListRepositoriesOptions } from "./models.js";
+import { createPagedIterator, type Page } from "./paging/pagedIterator.js";
+import { connectToRegistry, type RegistryConnection } from "./pipeline.js";
+import type { RegistryArtifact } from "./registryArtifact.js";
+import { traceOperation } from "./tracing.js";
+import { assertRepositoryName } from "./utils/validation.js";
+
+/** A page of repository names; `continuationToken` resumes the listing. */
+export type RepositoryPageResponse = Page<string>;
+
+function isTokenCredential(value: unknown): value is TokenCredential {
+  return typeof (value as TokenCredential | undefined)?.getToken === "function";
+}
+
+/**
+ * The client for a registry's repositories and artifacts: list repositories, inspect and update
+ * their properties, delete them, and reach their artifacts and tags.
+ *
+ * ```ts
+ * const client = new ContainerRegistryClient("https://myregistry.azurecr.io", new DefaultAzureCredential());
+ * for await (const name of client.listRepositoryNames()) console.log(name);
+ * ```
+ */
+export class ContainerRegistryClient {
+  /** The registry endpoint, normalised: `myregistry.azurecr.io` becomes `https://myregistry.azurecr.io`. */
+  readonly endpoint: string;
+  private readonly connection: RegistryConnection;
+
+  /**
+   * @param endpoint - The registry's URL, e.g. `https://myregistry.azurecr.io` (a bare host gets `https://`;
+   *   `http://` is accepted for loopback registries such as the emulator).
+   * @param credential - An Entra ID credential, e.g. `DefaultAzureCredential`; omit it for anonymous pull access.
+   * @param options - Pipeline options, `audience` for national clouds.
+   */
+  constructor(endpoint: string, credential?: TokenCredential, options?: ContainerRegistryClientOptions);
+  /** Anonymous access. */
+  constructor(endpoint: string, options?: ContainerRegistryClientOptions);
+  constructor(
+    endpoint: string,
+    credentialOrOptions?: TokenCredential | ContainerRegistryClientOptions,
+    clientOptions: ContainerRegistryClientOptions = {},
+  ) {
+    const credential = isTokenCredential(credentialOrOptions) ? credentialOrOptions : undefined;
+    const options = isTokenCredential(credentialOrOptions) ? clientOptions : (credentialOrOptions ?? clientOptions);
+    this.connection = connectToRegistry(endpoint, credential, options);
+    this.endpoint = this.connection.endpoint;
+  }
+
+  /** Lists the names of the repositories the caller may list, in the order the registry keeps them. */
+  listRepositoryNames(options: ListRepositoriesOptions = {}): PagedAsyncIterableIterator<string, RepositoryPageResponse> {
+    const operations = this.connection.client.containerRegistry;
+    return createPagedIterator(this.endpoint, (nextLink, maxPageSize) =>
+      traceOperation("ContainerRegistryClient.listRepositoryNames", options, async (updated) => {
+        const response: ContainerRegistryGetRepositoriesResponse = nextLink
+          ? await operations.getRepositoriesNext(nextLink, updated)
+          : await operations.getRepositories({ ...updated, n: maxPageSize });
+        return { items: response.repositories ?? [], link: response.link };
+      }),
+    );
+  }
+
+  /** Deletes a repository with all its manifests and tags. A repository already gone is not an error. */
+  deleteRepository(repositoryName: string, options: DeleteRepositoryOptions = {}): Promise<void> {
+    assertRepositoryName(repositoryName);
+    return traceOperation("ContainerRegistryClient.deleteRepository", options, (updated) =>
+      this.connection.client.containerRegistry.deleteRepository(repositoryName, updated),
+    );
+  }
+
+  /** A repository of this registry (no request is sent). */
+  getRepository(repositoryName: string): ContainerRepository {
+    assertRepositoryName(repositoryName);
+    return new ContainerRepositoryImpl(this.connection, repositoryName);
+  }
+
+  /** An artifact by repository and tag or digest (no request is sent). */
+  getArtifact(repositoryName: string, tagOrDigest: string): RegistryArtifact {
+    return this.getRepository(repositoryName).getArtifact(tagOrDigest);
+  }
+}

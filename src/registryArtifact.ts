@@ -1,0 +1,144 @@
+import type { PagedAsyncIterableIterator } from "@azure/core-paging";
+import type { OperationOptions } from "@azure/core-client";
+import type { ContainerRegistryGetTagsResponse } from "./generated/index.js";
+import type {
+  ArtifactManifestProperties,
+  ArtifactTagProperties,
+  DeleteArtifactOptions,
+  DeleteTagOptions,
+  GetManifestPropertiesOptions,
+  GetTagPropertiesOptions,
+  ListTagPropertiesOptions,
+  UpdateManifestPropertiesOptions,
+  UpdateTagPropertiesOptions,
+} from "./models.js";
+import { createPagedIterator, type Page } from "./paging/pagedIterator.js";
+import type { RegistryConnection } from "./pipeline.js";
+import { traceOperation } from "./tracing.js";
+import { changedProperties, toManifestProperties, toServiceOrder, toTagProperties } from "./transformations.js";
+import { endpointHost } from "./utils/endpoint.js";
+import { assertTag, isDigest } from "./utils/validation.js";
+
+/** A page of tag properties; `continuationToken` resumes the listing. */
+export type TagPageResponse = Page<ArtifactTagProperties>;
+
+/**
+ * An artifact (image, index or other OCI artifact) in a repository, addressed by tag or digest.
+ * Obtained from {@link ContainerRegistryClient.getArtifact} or {@link ContainerRepository.getArtifact}.
+ */
+export interface RegistryArtifact {
+  /** The registry endpoint, e.g. `https://myregistry.azurecr.io`. */
+  readonly registryEndpoint: string;
+  readonly repositoryName: string;
+  /** `<login server>/<repository>:<tag>` or `<login server>/<repository>@<digest>`. */
+  readonly fullyQualifiedReference: string;
+  /** Deletes the manifest (and so every tag pointing at it). A manifest already gone is not an error. */
+  delete(options?: DeleteArtifactOptions): Promise<void>;
+  /** Deletes one tag; the manifest stays. A tag already gone is not an error. */
+  deleteTag(tag: string, options?: DeleteTagOptions): Promise<void>;
+  getManifestProperties(options?: GetManifestPropertiesOptions): Promise<ArtifactManifestProperties>;
+  /** Changes the manifest's access attributes; attributes not given keep their values. */
+  updateManifestProperties(options: UpdateManifestPropertiesOptions): Promise<ArtifactManifestProperties>;
+  getTagProperties(tag: string, options?: GetTagPropertiesOptions): Promise<ArtifactTagProperties>;
+  /** Changes a tag's access attributes; attributes not given keep their values. */
+  updateTagProperties(tag: string, options: UpdateTagPropertiesOptions): Promise<ArtifactTagProperties>;
+  /** Lists the tags that point at this artifact's manifest (and only those). */
+  listTagProperties(options?: ListTagPropertiesOptions): PagedAsyncIterableIterator<ArtifactTagProperties, TagPageResponse>;
+}
+
+/** @internal */
+export class RegistryArtifactImpl implements RegistryArtifact {
+  readonly registryEndpoint: string;
+  readonly fullyQualifiedReference: string;
+
+  constructor(
+    private readonly connection: RegistryConnection,
+    readonly repositoryName: string,
+    private readonly tagOrDigest: string,
+  ) {
+    this.registryEndpoint = connection.endpoint;
+    const separator = isDigest(tagOrDigest) ? "@" : ":";
+    this.fullyQualifiedReference = `${endpointHost(connection.endpoint)}/${repositoryName}${separator}${tagOrDigest}`;
+  }
+
+  private get operations() {
+    return this.connection.client.containerRegistry;
+  }
+
+  private get loginServer(): string {
+    return endpointHost(this.registryEndpoint);
+  }
+
+  /** A tag is resolved on every call: tags move, so a cached digest could name the wrong manifest. */
+  private async resolveDigest(options: OperationOptions): Promise<string> {
+    if (isDigest(this.tagOrDigest)) return this.tagOrDigest;
+    const tag = await this.operations.getTagProperties(this.repositoryName, this.tagOrDigest, options);
+    return tag.digest;
+  }
+
+  delete(options: DeleteArtifactOptions = {}): Promise<void> {
+    return traceOperation("RegistryArtifact.delete", options, async (updated) => {
+      const digest = await this.resolveDigest(updated);
+      await this.operations.deleteManifest(this.repositoryName, digest, updated);
+    });
+  }
+
+  deleteTag(tag: string, options: DeleteTagOptions = {}): Promise<void> {
+    assertTag(tag);
+    return traceOperation("RegistryArtifact.deleteTag", options, async (updated) => {
+      await this.operations.deleteTag(this.repositoryName, tag, updated);
+    });
+  }
+
+  getManifestProperties(options: GetManifestPropertiesOptions = {}): Promise<ArtifactManifestProperties> {
+    return traceOperation("RegistryArtifact.getManifestProperties", options, async (updated) => {
+      const digest = await this.resolveDigest(updated);
+      const properties = await this.operations.getManifestProperties(this.repositoryName, digest, updated);
+      return toManifestProperties(properties, this.loginServer, this.repositoryName);
+    });
+  }
+
+  updateManifestProperties(options: UpdateManifestPropertiesOptions): Promise<ArtifactManifestProperties> {
+    const value = changedProperties(options ?? {});
+    return traceOperation("RegistryArtifact.updateManifestProperties", options ?? {}, async (updated) => {
+      const digest = await this.resolveDigest(updated);
+      const properties = await this.operations.updateManifestProperties(this.repositoryName, digest, { ...updated, value });
+      return toManifestProperties(properties, this.loginServer, this.repositoryName);
+    });
+  }
+
+  getTagProperties(tag: string, options: GetTagPropertiesOptions = {}): Promise<ArtifactTagProperties> {
+    assertTag(tag);
+    return traceOperation("RegistryArtifact.getTagProperties", options, async (updated) => {
+      const properties = await this.operations.getTagProperties(this.repositoryName, tag, updated);
+      return toTagProperties(properties, this.loginServer, this.repositoryName);
+    });
+  }
+
+  updateTagProperties(tag: string, options: UpdateTagPropertiesOptions): Promise<ArtifactTagProperties> {
+    assertTag(tag);
+    const value = changedProperties(options ?? {});
+    return traceOperation("RegistryArtifact.updateTagProperties", options ?? {}, async (updated) => {
+      const properties = await this.operations.updateTagAttributes(this.repositoryName, tag, { ...updated, value });
+      return toTagProperties(properties, this.loginServer, this.repositoryName);
+    });
+  }
+
+  listTagProperties(options: ListTagPropertiesOptions = {}): PagedAsyncIterableIterator<ArtifactTagProperties, TagPageResponse> {
+    const orderby = toServiceOrder(options.order);
+    let digest: string | undefined;
+    return createPagedIterator(this.registryEndpoint, (nextLink, maxPageSize) =>
+      traceOperation("RegistryArtifact.listTagProperties", options, async (updated) => {
+        digest ??= await this.resolveDigest(updated);
+        const response: ContainerRegistryGetTagsResponse = nextLink
+          ? await this.operations.getTagsNext(this.repositoryName, nextLink, updated)
+          : await this.operations.getTags(this.repositoryName, { ...updated, n: maxPageSize, orderby, digest });
+        // The service filters by digest; filtering here too keeps the contract on registries that ignore it.
+        const items = (response.tagAttributeBases ?? [])
+          .filter((tag) => tag.digest === digest)
+          .map((tag) => toTagProperties(tag, response.registryLoginServer || this.loginServer, this.repositoryName));
+        return { items, link: response.link };
+      }),
+    );
+  }
+}
