@@ -11,8 +11,10 @@ export const acrAuthenticationPolicyName = "acrAuthenticationPolicy";
  *
  * - the first request on a route goes without a token; its 401 names the registry's `service` and
  *   the scope, a token for that scope is fetched and the request is retried once;
- * - later requests carry a cached token that grants their scope (learned from earlier challenges on
- *   the same route, or the scope ACR is known to ask for), so they cost no 401 round trip;
+ * - later requests on a challenged route carry its token, fetched (or renewed before it expires) up
+ *   front, so they cost no 401 round trip;
+ * - requests on a new route carry a cached token when one already grants the scope ACR asks for there
+ *   (a `pull,push` token serves a pull); otherwise they are challenged like the first request;
  * - a 401 `insufficient_scope` (or a rejected token) is answered with a token for the challenged scope;
  * - only requests to the registry's own origin are ever given a token: a redirect to blob storage
  *   or any other host travels without one.
@@ -33,12 +35,21 @@ export function acrAuthenticationPolicy(registryEndpoint: string, tokens: AcrTok
       if (!route) return next(request); // the /oauth2 endpoints themselves
 
       let sentScope: string | undefined;
-      const knownScope = challengedScopes.get(route.key) ?? route.predicted;
-      if (service && knownScope) {
-        const token = tokens.findCachedAccessToken(service, knownScope);
+      const challengedScope = challengedScopes.get(route.key);
+      if (service && challengedScope) {
+        // This route was challenged before: get (or renew ahead of expiry) its token up front.
+        const token = await tokens.getAccessToken(service, challengedScope, {
+          abortSignal: request.abortSignal,
+          tracingOptions: request.tracingOptions,
+        });
+        request.headers.set("Authorization", `Bearer ${token}`);
+        sentScope = challengedScope;
+      } else if (service && route.predicted) {
+        // A new route: offer a cached token that already grants what ACR will ask for, if any.
+        const token = tokens.findCachedAccessToken(service, route.predicted);
         if (token) {
           request.headers.set("Authorization", `Bearer ${token}`);
-          sentScope = knownScope;
+          sentScope = route.predicted;
         }
       }
 

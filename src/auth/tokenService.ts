@@ -1,7 +1,7 @@
 import type { GetTokenOptions, TokenCredential } from "@azure/core-auth";
 import { isRestError, RestError } from "@azure/core-rest-pipeline";
 import type { OperationOptions } from "@azure/core-client";
-import type { GeneratedClient } from "../generated/index.js";
+import type { AcrAccessToken, GeneratedClient } from "../generated/index.js";
 import { DEFAULT_TOKEN_SCOPE } from "../constants.js";
 import { logger } from "../logger.js";
 import { raceAbort } from "../utils/abort.js";
@@ -83,19 +83,31 @@ export class AcrTokenService {
   private async fetchAccessToken(service: string, scope: string, options: OperationOptions): Promise<CachedToken> {
     // Shared by concurrent callers: never bound to one caller's abort signal.
     const shared: OperationOptions = { tracingOptions: options.tracingOptions };
-    const refreshToken = this.isAnonymous
-      ? ""
-      : (await this.refreshTokens.getOrFetch(this.refreshKey(service), () => this.fetchRefreshToken(service, shared))).token;
-    logger.verbose(`Requesting an ACR access token for scope "${scope}" (${this.isAnonymous ? "anonymous" : "refresh token"})`);
-    const response = await this.call("/oauth2/token", () =>
-      this.client.authentication.exchangeAcrRefreshTokenForAcrAccessToken(
-        service,
-        scope,
-        refreshToken,
-        this.isAnonymous ? "password" : "refresh_token",
-        shared,
-      ),
-    );
+    const requestToken = async (): Promise<AcrAccessToken> => {
+      const refreshToken = this.isAnonymous
+        ? ""
+        : (await this.refreshTokens.getOrFetch(this.refreshKey(service), () => this.fetchRefreshToken(service, shared))).token;
+      logger.verbose(`Requesting an ACR access token for scope "${scope}" (${this.isAnonymous ? "anonymous" : "refresh token"})`);
+      return this.call("/oauth2/token", () =>
+        this.client.authentication.exchangeAcrRefreshTokenForAcrAccessToken(
+          service,
+          scope,
+          refreshToken,
+          this.isAnonymous ? "password" : "refresh_token",
+          shared,
+        ),
+      );
+    };
+    let response: AcrAccessToken;
+    try {
+      response = await requestToken();
+    } catch (error) {
+      // A refresh token the registry no longer accepts (revoked, or expired early) is replaced once.
+      if (this.isAnonymous || !isRestError(error) || error.statusCode !== 401) throw error;
+      logger.info(`The registry rejected the cached refresh token for service "${service}"; exchanging a new one`);
+      this.invalidateRefreshToken(service);
+      response = await requestToken();
+    }
     if (!response.accessToken) throw new RestError("The registry's /oauth2/token response holds no access_token", { code: "InvalidTokenResponse" });
     return this.toCachedToken(response.accessToken, ACCESS_TOKEN_RENEWAL_MARGIN_MS);
   }

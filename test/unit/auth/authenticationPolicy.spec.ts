@@ -1,0 +1,196 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { AzureLogger, setLogLevel, getLogLevel } from "@azure/logger";
+import { ContainerRegistryClient, isRestError } from "../../../src/index.js";
+import { FakeAcr } from "./fakeAcr.js";
+
+const endpoint = "https://myregistry.azurecr.io";
+
+function clientFor(fake: FakeAcr, options: { anonymous?: boolean; endpoint?: string } = {}) {
+  const credential = options.anonymous ? undefined : fake.credential();
+  const client = new ContainerRegistryClient(options.endpoint ?? endpoint, credential, {
+    httpClient: fake,
+    retryOptions: { maxRetries: 0 },
+  });
+  return { client, credential };
+}
+
+describe("ACR authentication policy", () => {
+  it("costs one exchange and one token request for N calls on one scope", async () => {
+    const fake = new FakeAcr({ accessTokenLifetime: 3600 });
+    const { client, credential } = clientFor(fake);
+    const repository = client.getRepository("hello");
+    for (let i = 0; i < 5; i++) await repository.getProperties();
+
+    expect(fake.count("POST", "/oauth2/exchange")).toBe(1);
+    expect(fake.count("POST", "/oauth2/token")).toBe(1);
+    expect(credential!.calls).toBe(1);
+    // One challenged request, its retry, and four more that went straight through.
+    expect(fake.count("GET", "/acr/v1/hello")).toBe(6);
+    expect(fake.requests.filter((r) => r.path === "/acr/v1/hello" && !r.authorization)).toHaveLength(1);
+  });
+
+  it("shares one exchange and one token request between concurrent first calls", async () => {
+    const fake = new FakeAcr({ accessTokenLifetime: 3600, tokenDelayMs: 30 });
+    const { client } = clientFor(fake);
+    const repository = client.getRepository("hello");
+    const results = await Promise.all(Array.from({ length: 10 }, () => repository.getProperties()));
+
+    expect(results.every((p) => p.name === "hello")).toBe(true);
+    expect(fake.count("POST", "/oauth2/exchange")).toBe(1);
+    expect(fake.count("POST", "/oauth2/token")).toBe(1);
+  });
+
+  it("asks for a token per scope but exchanges the Entra token once per service", async () => {
+    const fake = new FakeAcr({ accessTokenLifetime: 3600 });
+    const { client } = clientFor(fake);
+    const repository = client.getRepository("hello");
+    await repository.getProperties();
+    await repository.updateProperties({ canDelete: false });
+    await repository.updateProperties({ canDelete: true });
+    const names = [];
+    for await (const name of client.listRepositoryNames()) names.push(name);
+
+    expect(names).toEqual(["hello"]);
+    expect(fake.count("POST", "/oauth2/exchange")).toBe(1);
+    expect(fake.count("POST", "/oauth2/token")).toBe(3); // metadata_read, metadata_write, catalog
+    expect(fake.count("PATCH", "/acr/v1/hello")).toBe(3); // challenged once, then pre-authorised
+  });
+
+  it("calls the registry's own host, never the challenge's realm", async () => {
+    const fake = new FakeAcr({ accessTokenLifetime: 3600, realm: "https://attacker.example/oauth2/token" });
+    const { client } = clientFor(fake);
+    await client.getRepository("hello").getProperties();
+    expect(new Set(fake.requests.map((r) => r.host))).toEqual(new Set(["myregistry.azurecr.io"]));
+  });
+
+  describe("with a controlled clock", () => {
+    beforeEach(() => {
+      vi.useFakeTimers({ toFake: ["Date"] });
+      vi.setSystemTime(Date.UTC(2026, 0, 1));
+    });
+    afterEach(() => vi.useRealTimers());
+
+    it("renews the access token before its exp without a 401, and the refresh token before its own", async () => {
+      const fake = new FakeAcr({ accessTokenLifetime: 600, refreshTokenLifetime: 3 * 3600 });
+      const { client, credential } = clientFor(fake);
+      const repository = client.getRepository("hello");
+      await repository.getProperties();
+      vi.advanceTimersByTime(580_000); // 20 s before expiry: inside the renewal margin
+      await repository.getProperties();
+      expect(fake.count("POST", "/oauth2/token")).toBe(2); // renewed up front...
+      expect(fake.count("GET", "/acr/v1/hello")).toBe(3); // ...so no second challenge
+      expect(fake.count("POST", "/oauth2/exchange")).toBe(1);
+
+      vi.advanceTimersByTime(3 * 3600_000); // the refresh token is past its exp too
+      await repository.getProperties();
+      expect(fake.count("POST", "/oauth2/exchange")).toBe(2);
+      expect(credential!.calls).toBe(2);
+      expect(fake.count("GET", "/acr/v1/hello")).toBe(4);
+    });
+
+    it("gives an opaque (non-JWT) access token a short default lifetime", async () => {
+      const fake = new FakeAcr({ accessTokenLifetime: undefined });
+      const { client } = clientFor(fake);
+      const repository = client.getRepository("hello");
+      await repository.getProperties();
+      vi.advanceTimersByTime(30_000);
+      await repository.getProperties();
+      expect(fake.count("POST", "/oauth2/token")).toBe(1);
+      vi.advanceTimersByTime(60_000);
+      await repository.getProperties();
+      expect(fake.count("POST", "/oauth2/token")).toBe(2);
+    });
+  });
+
+  it("replaces an access token the registry rejects, and a revoked refresh token", async () => {
+    const fake = new FakeAcr({ accessTokenLifetime: 3600 });
+    const { client } = clientFor(fake);
+    const repository = client.getRepository("hello");
+    await repository.getProperties();
+    const trace = () => fake.requests.splice(0).map((r) => `${r.method} ${r.path} ${r.authorization ? "auth" : "anon"}`);
+    trace();
+
+    fake.revokeTokens();
+    await repository.getProperties();
+    expect(trace()).toEqual(["GET /acr/v1/hello auth", "POST /oauth2/token anon", "GET /acr/v1/hello auth"]);
+
+    fake.revokeTokens({ refreshTokens: true });
+    await repository.getProperties();
+    expect(trace()).toEqual([
+      "GET /acr/v1/hello auth",
+      "POST /oauth2/token anon",
+      "POST /oauth2/exchange anon",
+      "POST /oauth2/token anon",
+      "GET /acr/v1/hello auth",
+    ]);
+  });
+
+  it("gets anonymous tokens with grant_type=password and surfaces insufficient_scope as a RestError after one retry", async () => {
+    const fake = new FakeAcr({ accessTokenLifetime: 3600, allowAnonymous: true });
+    const { client } = clientFor(fake, { anonymous: true });
+    const names = [];
+    for await (const name of client.listRepositoryNames()) names.push(name);
+    expect(names).toEqual(["hello"]);
+    const tokenRequest = fake.requests.find((r) => r.path === "/oauth2/token")!;
+    expect(new URLSearchParams(tokenRequest.body).get("grant_type")).toBe("password");
+    expect(fake.count("POST", "/oauth2/exchange")).toBe(0);
+  });
+
+  it("answers insufficient_scope with a token for the challenged scope", async () => {
+    const fake = new FakeAcr({ accessTokenLifetime: 3600 });
+    const { client } = clientFor(fake);
+    const repository = client.getRepository("hello");
+    await repository.getProperties();
+    // A route the client cannot predict reuses nothing; the manifest delete below is challenged for `delete`.
+    await client.getArtifact("hello", `sha256:${"a".repeat(64)}`).delete().catch(() => undefined);
+    const scopes = fake.requests.filter((r) => r.path === "/oauth2/token").map((r) => new URLSearchParams(r.body).get("scope"));
+    expect(scopes).toEqual(["repository:hello:metadata_read", "repository:hello:delete"]);
+  });
+
+  it("works over plain http on loopback and refuses a credential over plain http elsewhere", async () => {
+    const fake = new FakeAcr({ accessTokenLifetime: 3600 });
+    const { client } = clientFor(fake, { endpoint: "http://127.0.0.1:5000" });
+    expect((await client.getRepository("hello").getProperties()).name).toBe("hello");
+
+    const remote = new FakeAcr();
+    expect(() => clientFor(remote, { endpoint: "http://myregistry.example.com" })).toThrow(/plain http/);
+    expect(remote.requests).toHaveLength(0);
+    // Anonymous access to a remote plain-http registry carries no credential and is allowed.
+    expect(() => clientFor(remote, { endpoint: "http://myregistry.example.com", anonymous: true })).not.toThrow();
+  });
+
+  it("keeps every secret out of a verbose log of the whole flow", async () => {
+    const lines: string[] = [];
+    const originalLog = AzureLogger.log;
+    const originalLevel = getLogLevel();
+    AzureLogger.log = (...args: unknown[]) => lines.push(args.map(String).join(" "));
+    setLogLevel("verbose");
+    try {
+      const fake = new FakeAcr({ accessTokenLifetime: 3600 });
+      const { client } = clientFor(fake);
+      const repository = client.getRepository("hello");
+      await repository.getProperties();
+      await repository.updateProperties({ canWrite: true });
+      await client.deleteRepository("missing").catch((e: unknown) => expect(isRestError(e)).toBe(true));
+
+      const log = lines.join("\n");
+      expect(log).toContain("/oauth2/exchange"); // the flow was logged...
+      expect(log).toContain("challenged for scope");
+      const form = (body: string | undefined, key: string) => new URLSearchParams(body ?? "").get(key) ?? undefined;
+      const secrets = [
+        ...fake.entraTokens,
+        ...fake.requests.flatMap((r) => [
+          r.authorization?.replace("Bearer ", ""),
+          form(r.body, "access_token"),
+          form(r.body, "refresh_token"),
+        ]),
+      ].filter((s): s is string => !!s);
+      expect(new Set(secrets).size).toBeGreaterThanOrEqual(4); // Entra token, refresh token, two access tokens
+      for (const secret of secrets) expect(log).not.toContain(secret); // ...but none of its secrets
+      expect(log).not.toMatch(/secret-\d/);
+    } finally {
+      AzureLogger.log = originalLog;
+      setLogLevel(originalLevel ?? "warning");
+    }
+  });
+});

@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { assertCredentialTransport, isLoopbackHost, normalizeEndpoint } from "../../../src/utils/endpoint.js";
+
+describe("endpoints", () => {
+  it("normalises what users type", () => {
+    expect(normalizeEndpoint("myregistry.azurecr.io")).toBe("https://myregistry.azurecr.io");
+    expect(normalizeEndpoint(" https://MyRegistry.azurecr.io/ ")).toBe("https://myregistry.azurecr.io");
+    expect(normalizeEndpoint("http://127.0.0.1:5000")).toBe("http://127.0.0.1:5000");
+    expect(normalizeEndpoint("localhost:5000")).toBe("https://localhost:5000");
+  });
+
+  it("refuses endpoints that are not a registry origin", () => {
+    expect(() => normalizeEndpoint("")).toThrow(RangeError);
+    expect(() => normalizeEndpoint(42 as unknown as string)).toThrow(TypeError);
+    expect(() => normalizeEndpoint("ftp://r.io")).toThrow(/https/);
+    expect(() => normalizeEndpoint("https://r.io/v2/")).toThrow(/origin/);
+    expect(() => normalizeEndpoint("https://user:pass@r.io")).toThrow(/credentials/);
+    expect(() => normalizeEndpoint("https://exa mple.com")).toThrow(/valid URL/);
+  });
+
+  it("knows loopback hosts", () => {
+    for (const host of ["localhost", "127.0.0.1", "127.9.9.9", "[::1]", "registry.localhost"]) expect(isLoopbackHost(host)).toBe(true);
+    for (const host of ["example.com", "10.0.0.1", "128.0.0.1", "[::2]", "localhost.example.com"]) expect(isLoopbackHost(host)).toBe(false);
+  });
+
+  it("allows a credential over http only on loopback", () => {
+    expect(() => assertCredentialTransport("http://127.0.0.1:5000", true)).not.toThrow();
+    expect(() => assertCredentialTransport("https://r.io", true)).not.toThrow();
+    expect(() => assertCredentialTransport("http://r.io", false)).not.toThrow();
+    expect(() => assertCredentialTransport("http://r.io", true)).toThrow(/plain http/);
+  });
+});

@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { createHttpHeaders, createPipelineRequest, RestError } from "@azure/core-rest-pipeline";
+import { redactUrl, restErrorFromResponse, withRegistryErrorDetails } from "../../../src/utils/errors.js";
+
+describe("registry errors", () => {
+  const body = JSON.stringify({ errors: [{ code: "MANIFEST_UNKNOWN", message: "manifest unknown", detail: {} }] });
+
+  it("gives generated-layer RestErrors the registry's code and message", () => {
+    const error = new RestError(body, { statusCode: 404 });
+    error.details = JSON.parse(body);
+    withRegistryErrorDetails(error);
+    expect(error.code).toBe("MANIFEST_UNKNOWN");
+    expect(error.message).toBe("Registry returned 404 MANIFEST_UNKNOWN: manifest unknown");
+  });
+
+  it("builds RestErrors from raw responses without leaking query secrets", () => {
+    const request = createPipelineRequest({ url: "https://blob.example/x?sig=SECRET&n=1", method: "GET" });
+    const error = restErrorFromResponse({ request, status: 403, headers: createHttpHeaders(), bodyAsText: "<Error/>" });
+    expect(error.statusCode).toBe(403);
+    expect(error.message).not.toContain("SECRET");
+    expect(error.message).toContain("n=1");
+    const coded = restErrorFromResponse({ request, status: 404, headers: createHttpHeaders(), bodyAsText: body });
+    expect(coded.code).toBe("MANIFEST_UNKNOWN");
+  });
+
+  it("redacts every query value but the safe ones", () => {
+    expect(redactUrl("https://r.io/v2/a/blobs/uploads/x?_state=abc&digest=sha256:1")).toBe(
+      "https://r.io/v2/a/blobs/uploads/x?_state=REDACTED&digest=sha256%3A1",
+    );
+  });
+});
