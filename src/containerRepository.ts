@@ -27,6 +27,7 @@ export interface ContainerRepository {
   readonly name: string;
   /** An artifact of this repository by tag or digest (no request is sent). */
   getArtifact(tagOrDigest: string): RegistryArtifact;
+  /** The repository's properties: counts, timestamps and access attributes. */
   getProperties(options?: GetRepositoryPropertiesOptions): Promise<ContainerRepositoryProperties>;
   /** Changes the repository's access attributes; attributes not given keep their values. */
   updateProperties(options: UpdateRepositoryPropertiesOptions): Promise<ContainerRepositoryProperties>;

@@ -22,9 +22,13 @@ export interface ContainerRepositoryProperties extends WritableRegistryItemPrope
   readonly registryLoginServer: string;
   /** The repository name, e.g. `library/hello-world`. */
   readonly name: string;
+  /** When the repository was created. */
   readonly createdOn: Date;
+  /** When a manifest or tag of the repository last changed. */
   readonly lastUpdatedOn: Date;
+  /** Number of manifests in the repository. */
   readonly manifestCount: number;
+  /** Number of tags in the repository. */
   readonly tagCount: number;
 }
 
@@ -32,20 +36,29 @@ export interface ContainerRepositoryProperties extends WritableRegistryItemPrope
 export interface ArtifactManifestPlatform {
   /** Digest of the platform-specific manifest. */
   readonly digest: string;
+  /** CPU architecture, e.g. `amd64`; see {@link KnownArtifactArchitecture}. */
   readonly architecture?: ArtifactArchitecture;
+  /** Operating system, e.g. `linux`; see {@link KnownArtifactOperatingSystem}. */
   readonly operatingSystem?: ArtifactOperatingSystem;
 }
 
 /** Properties of a manifest (an image, an index or another OCI artifact). */
 export interface ArtifactManifestProperties extends WritableRegistryItemProperties {
+  /** The registry's login server, e.g. `myregistry.azurecr.io`. */
   readonly registryLoginServer: string;
+  /** The repository holding the manifest. */
   readonly repositoryName: string;
+  /** The manifest's digest, e.g. `sha256:…`. */
   readonly digest: string;
   /** Size of the manifest and the blobs it references, in bytes. */
   readonly sizeInBytes?: number;
+  /** When the manifest was pushed. */
   readonly createdOn: Date;
+  /** When the manifest or its attributes last changed. */
   readonly lastUpdatedOn: Date;
+  /** CPU architecture of an image manifest; see {@link KnownArtifactArchitecture}. */
   readonly architecture?: ArtifactArchitecture;
+  /** Operating system of an image manifest; see {@link KnownArtifactOperatingSystem}. */
   readonly operatingSystem?: ArtifactOperatingSystem;
   /** Media type of the manifest, e.g. `application/vnd.oci.image.index.v1+json`. */
   readonly mediaType?: string;
@@ -59,13 +72,17 @@ export interface ArtifactManifestProperties extends WritableRegistryItemProperti
 
 /** Properties of a tag. */
 export interface ArtifactTagProperties extends WritableRegistryItemProperties {
+  /** The registry's login server, e.g. `myregistry.azurecr.io`. */
   readonly registryLoginServer: string;
+  /** The repository holding the tag. */
   readonly repositoryName: string;
   /** The tag, e.g. `latest`. */
   readonly name: string;
   /** Digest of the manifest the tag points at. */
   readonly digest: string;
+  /** When the tag was created. */
   readonly createdOn: Date;
+  /** When the tag last moved or its attributes changed. */
   readonly lastUpdatedOn: Date;
 }
 
@@ -89,6 +106,7 @@ export interface UpdateRepositoryPropertiesOptions extends OperationOptions, Wri
 
 /** Options for {@link ContainerRepository.listManifestProperties}. */
 export interface ListManifestPropertiesOptions extends OperationOptions {
+  /** Order by last update; absent = the registry's order. */
   order?: ArtifactManifestOrder;
 }
 
@@ -112,5 +130,6 @@ export interface UpdateTagPropertiesOptions extends OperationOptions, WritableRe
 
 /** Options for {@link RegistryArtifact.listTagProperties}. */
 export interface ListTagPropertiesOptions extends OperationOptions {
+  /** Order by last update; absent = the registry's order. */
   order?: ArtifactTagOrder;
 }

@@ -29,6 +29,7 @@ export type TagPageResponse = Page<ArtifactTagProperties>;
 export interface RegistryArtifact {
   /** The registry endpoint, e.g. `https://myregistry.azurecr.io`. */
   readonly registryEndpoint: string;
+  /** The repository holding the artifact. */
   readonly repositoryName: string;
   /** `<login server>/<repository>:<tag>` or `<login server>/<repository>@<digest>`. */
   readonly fullyQualifiedReference: string;
@@ -36,9 +37,11 @@ export interface RegistryArtifact {
   delete(options?: DeleteArtifactOptions): Promise<void>;
   /** Deletes one tag; the manifest stays. A tag already gone is not an error. */
   deleteTag(tag: string, options?: DeleteTagOptions): Promise<void>;
+  /** Properties of the artifact's manifest (a tag is resolved to its digest first). */
   getManifestProperties(options?: GetManifestPropertiesOptions): Promise<ArtifactManifestProperties>;
   /** Changes the manifest's access attributes; attributes not given keep their values. */
   updateManifestProperties(options: UpdateManifestPropertiesOptions): Promise<ArtifactManifestProperties>;
+  /** Properties of one tag of the repository. */
   getTagProperties(tag: string, options?: GetTagPropertiesOptions): Promise<ArtifactTagProperties>;
   /** Changes a tag's access attributes; attributes not given keep their values. */
   updateTagProperties(tag: string, options: UpdateTagPropertiesOptions): Promise<ArtifactTagProperties>;
