@@ -23,8 +23,8 @@ export class RegistryError extends Error {
 }
 
 // Messages follow CNCF distribution / ACR so clients that match on them behave the same.
-export const blobUnknown = (digest?: string): RegistryError =>
-  new RegistryError(404, "BLOB_UNKNOWN", "blob unknown to registry", digest ? { digest } : undefined);
+/** Without detail, as ACR answers. */
+export const blobUnknown = (): RegistryError => new RegistryError(404, "BLOB_UNKNOWN", "blob unknown to registry");
 
 export const blobUploadUnknown = (): RegistryError =>
   new RegistryError(404, "BLOB_UPLOAD_UNKNOWN", "blob upload unknown to registry");

@@ -1,0 +1,143 @@
+import { timingSafeEqual } from "node:crypto";
+import { challenge, tokenRefused } from "./challenge.js";
+import type { AccessEntry, TokenClaims } from "./jwt.js";
+import { TokenSigner } from "./jwt.js";
+import { missingAccess, parseScopes } from "./scopes.js";
+
+export interface TokenServiceOptions {
+  service: string;
+  realm: string;
+  devToken: string;
+  anonymousPull: boolean;
+  accessTokenLifetimeSeconds: number;
+  refreshTokenLifetimeSeconds: number;
+}
+
+const DEV_SUBJECT = "emulator-developer";
+const ANONYMOUS_SUBJECT = "anonymous";
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * ACR's token flow: the Entra token (here the dev token) is exchanged for a refresh token at
+ * `/oauth2/exchange`, which buys access tokens scoped per request at `/oauth2/token`.
+ */
+export class TokenService {
+  private readonly signer = new TokenSigner("acr-emulator");
+
+  constructor(private readonly options: TokenServiceOptions) {}
+
+  /** `POST /oauth2/exchange`: form `grant_type=access_token`, `service`, `access_token`[, `tenant`]. */
+  exchange(form: URLSearchParams): { refresh_token: string } {
+    if (form.get("grant_type") !== "access_token") throw tokenRefused("unsupported grant_type, expected access_token");
+    this.checkService(form.get("service"));
+    if (!sameSecret(form.get("access_token") ?? "", this.options.devToken)) {
+      throw tokenRefused("the access token is not valid for this registry");
+    }
+    const tenant = form.get("tenant") ?? undefined;
+    return {
+      refresh_token: this.signer.sign(
+        { aud: this.options.service, sub: DEV_SUBJECT, grant_type: "refresh_token", tenant },
+        this.options.refreshTokenLifetimeSeconds,
+      ),
+    };
+  }
+
+  /**
+   * `POST /oauth2/token`: `grant_type=refresh_token` with `refresh_token`, or `grant_type=password`
+   * (anonymous without credentials, or the dev token as password); `scope` may repeat or hold several.
+   */
+  token(form: URLSearchParams): { access_token: string } {
+    this.checkService(form.get("service"));
+    const grant = form.get("grant_type");
+    let subject: string;
+    if (grant === "refresh_token") {
+      subject = this.refreshSubject(form.get("refresh_token") ?? "");
+    } else if (grant === "password") {
+      subject = this.passwordSubject(form.get("password") ?? "");
+    } else {
+      throw tokenRefused("unsupported grant_type, expected refresh_token or password");
+    }
+    return { access_token: this.issue(subject, form.getAll("scope")) };
+  }
+
+  /** `GET /oauth2/token?service=&scope=` as Docker clients call it, with optional Basic credentials. */
+  tokenForBasic(query: URLSearchParams, authorization: string | undefined): { access_token: string } {
+    this.checkService(query.get("service"));
+    let password = "";
+    if (authorization?.startsWith("Basic ")) {
+      const decoded = Buffer.from(authorization.slice(6), "base64").toString("utf8");
+      password = decoded.slice(decoded.indexOf(":") + 1);
+    }
+    // A refresh token is a valid password too (ACR's `docker login` with the null GUID user).
+    const subject = this.signer.verify(password, this.options.service)?.grant_type === "refresh_token"
+      ? DEV_SUBJECT
+      : this.passwordSubject(password);
+    return { access_token: this.issue(subject, query.getAll("scope")) };
+  }
+
+  /**
+   * Checks a request's `Authorization` against the access it needs; throws ACR's challenge when
+   * the token is missing or invalid, or the same challenge with `insufficient_scope`.
+   */
+  authorize(authorization: string | undefined, required: AccessEntry[]): void {
+    const token = authorization?.startsWith("Bearer ") ? authorization.slice(7).trim() : undefined;
+    const claims: TokenClaims | undefined = token ? this.signer.verify(token, this.options.service) : undefined;
+    if (!claims || claims.grant_type === "refresh_token") {
+      throw challenge(this.options.realm, this.options.service, required, false);
+    }
+    if (missingAccess(required, claims.access ?? []).length > 0) {
+      throw challenge(this.options.realm, this.options.service, required, true);
+    }
+  }
+
+  /** Whether a request's token grants `action` on a repository (used for mount sources). */
+  allows(authorization: string | undefined, repository: string, action: string): boolean {
+    try {
+      this.authorize(authorization, [{ type: "repository", name: repository, actions: [action] }]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private issue(subject: string, scopes: string[]): string {
+    const access = parseScopes(scopes).map((entry) => ({ ...entry, actions: this.grantable(subject, entry) }));
+    return this.signer.sign(
+      { aud: this.options.service, sub: subject, access: access.filter((entry) => entry.actions.length > 0) },
+      this.options.accessTokenLifetimeSeconds,
+    );
+  }
+
+  /** The developer may do anything; an anonymous caller may only pull and list the catalog. */
+  private grantable(subject: string, entry: AccessEntry): string[] {
+    if (subject === DEV_SUBJECT) return entry.actions;
+    if (entry.type === "registry" && entry.name === "catalog") return entry.actions.filter((a) => a === "*");
+    return entry.type === "repository" ? entry.actions.filter((a) => a === "pull") : [];
+  }
+
+  private refreshSubject(refreshToken: string): string {
+    const claims = this.signer.verify(refreshToken, this.options.service);
+    if (claims?.grant_type !== "refresh_token") throw tokenRefused("the refresh token is not valid or has expired");
+    return claims.sub;
+  }
+
+  private passwordSubject(password: string): string {
+    if (password === "") {
+      if (!this.options.anonymousPull) throw tokenRefused("anonymous pull is not enabled on this registry");
+      return ANONYMOUS_SUBJECT;
+    }
+    if (!sameSecret(password, this.options.devToken)) throw tokenRefused("invalid username or password");
+    return DEV_SUBJECT;
+  }
+
+  private checkService(service: string | null): void {
+    if (service !== null && service !== this.options.service) {
+      throw tokenRefused(`service "${service}" does not match this registry ("${this.options.service}")`);
+    }
+  }
+}

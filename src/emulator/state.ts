@@ -1,0 +1,186 @@
+import { sha256Digest } from "./digest.js";
+import { OCI_MANIFEST, parseManifest } from "./manifest-format.js";
+import { defaultAttributes, now, type ChangeableAttributes, type PlatformReference } from "./model.js";
+import type { Registry } from "./registry.js";
+
+/** A blob: with `content`, or only `digest` when the bytes are already in the emulator's storage. */
+export interface BlobState {
+  digest?: string;
+  size?: number;
+  /** Bytes; a string is taken as UTF-8 text. */
+  content?: Uint8Array | string;
+}
+
+/**
+ * A manifest: with `content` (exact bytes; properties are derived unless given), or with only
+ * `digest` and properties to import a manifest as metadata only (`/acr/v1` serves it, `/v2` does not).
+ */
+export interface ManifestState {
+  digest?: string;
+  content?: Uint8Array | string;
+  mediaType?: string;
+  imageSize?: number;
+  architecture?: string;
+  os?: string;
+  configMediaType?: string;
+  references?: PlatformReference[];
+  subject?: string;
+  artifactType?: string;
+  annotations?: Record<string, string>;
+  createdTime?: string;
+  lastUpdateTime?: string;
+  changeableAttributes?: Partial<ChangeableAttributes>;
+}
+
+export interface TagState {
+  name: string;
+  digest: string;
+  createdTime?: string;
+  lastUpdateTime?: string;
+  signed?: boolean;
+  changeableAttributes?: Partial<ChangeableAttributes>;
+}
+
+export interface RepositoryState {
+  name: string;
+  createdTime?: string;
+  lastUpdateTime?: string;
+  changeableAttributes?: Partial<ChangeableAttributes>;
+  blobs?: BlobState[];
+  manifests?: ManifestState[];
+  tags?: TagState[];
+}
+
+/** The whole registry, as `seed()` takes it and `snapshot()` returns it. */
+export interface EmulatorState {
+  repositories: RepositoryState[];
+}
+
+export interface ExportOptions {
+  /** Include manifest bytes (otherwise only digests: the bytes stay in storage). */
+  manifestContent: boolean;
+  /** Include blob bytes (may be large). */
+  blobContent: boolean;
+}
+
+const bytes = (content: Uint8Array | string): Buffer =>
+  typeof content === "string" ? Buffer.from(content, "utf8") : Buffer.from(content);
+
+function attributes(partial: Partial<ChangeableAttributes> | undefined): ChangeableAttributes {
+  return { ...defaultAttributes(), ...partial };
+}
+
+function checkedDigest(given: string | undefined, content: Buffer, what: string): string {
+  const digest = sha256Digest(content);
+  if (given !== undefined && given !== digest) throw new RangeError(`${what}: content has digest ${digest}, not ${given}`);
+  return digest;
+}
+
+/** Loads state into the registry, adding to (or replacing entries of) what is there. Trusted input: no reference checks. */
+export async function importState(registry: Registry, state: EmulatorState): Promise<void> {
+  for (const repo of state.repositories) {
+    const repository = registry.ensureRepository(repo.name);
+    repository.createdTime = repo.createdTime ?? repository.createdTime;
+    repository.lastUpdateTime = repo.lastUpdateTime ?? repository.lastUpdateTime;
+    repository.attributes = attributes(repo.changeableAttributes);
+
+    for (const blob of repo.blobs ?? []) {
+      let digest = blob.digest;
+      if (blob.content !== undefined) {
+        const content = bytes(blob.content);
+        digest = checkedDigest(blob.digest, content, `blob of ${repo.name}`);
+        await registry.blobs.write(digest, content);
+      } else if (digest === undefined || (await registry.blobs.size(digest)) === undefined) {
+        throw new RangeError(`blob ${digest ?? "(no digest)"} of ${repo.name} has no content and is not stored`);
+      }
+      repository.blobs.add(digest);
+    }
+
+    for (const entry of repo.manifests ?? []) {
+      let content = entry.content === undefined ? undefined : bytes(entry.content);
+      if (content === undefined && entry.digest && (await registry.blobs.size(entry.digest)) !== undefined) {
+        content = await registry.blobs.readAll(entry.digest);
+      }
+      let digest = entry.digest;
+      let derived = {};
+      let mediaType = entry.mediaType ?? OCI_MANIFEST;
+      if (content !== undefined) {
+        digest = checkedDigest(entry.digest, content, `manifest of ${repo.name}`);
+        await registry.blobs.write(digest, content);
+        const parsed = parseManifest(content, entry.mediaType);
+        mediaType = parsed.mediaType;
+        derived = await registry.describe(repository, parsed);
+      } else if (digest === undefined) {
+        throw new RangeError(`a manifest of ${repo.name} has neither content nor digest`);
+      }
+      const time = now();
+      const given = Object.fromEntries(
+        Object.entries({
+          imageSize: entry.imageSize,
+          architecture: entry.architecture,
+          os: entry.os,
+          configMediaType: entry.configMediaType,
+          references: entry.references,
+          subject: entry.subject,
+          artifactType: entry.artifactType,
+          annotations: entry.annotations,
+        }).filter(([, value]) => value !== undefined),
+      );
+      repository.manifests.set(digest, {
+        imageSize: 0,
+        ...derived,
+        ...given,
+        digest,
+        mediaType,
+        content,
+        createdTime: entry.createdTime ?? time,
+        lastUpdateTime: entry.lastUpdateTime ?? entry.createdTime ?? time,
+        attributes: attributes(entry.changeableAttributes),
+      });
+    }
+
+    for (const tag of repo.tags ?? []) {
+      if (!repository.manifests.has(tag.digest)) {
+        throw new RangeError(`tag ${tag.name} of ${repo.name} points at unknown manifest ${tag.digest}`);
+      }
+      const time = now();
+      repository.tags.set(tag.name, {
+        name: tag.name,
+        digest: tag.digest,
+        createdTime: tag.createdTime ?? time,
+        lastUpdateTime: tag.lastUpdateTime ?? tag.createdTime ?? time,
+        signed: tag.signed ?? false,
+        attributes: attributes(tag.changeableAttributes),
+      });
+    }
+  }
+}
+
+/** The registry's state in the `seed()` format. */
+export async function exportState(registry: Registry, options: ExportOptions): Promise<EmulatorState> {
+  const repositories: RepositoryState[] = [];
+  for (const repository of registry.repositories.values()) {
+    const blobs: BlobState[] = [];
+    for (const digest of repository.blobs) {
+      const size = await registry.blobs.size(digest);
+      blobs.push({ digest, size, ...(options.blobContent ? { content: await registry.blobs.readAll(digest) } : {}) });
+    }
+    repositories.push({
+      name: repository.name,
+      createdTime: repository.createdTime,
+      lastUpdateTime: repository.lastUpdateTime,
+      changeableAttributes: { ...repository.attributes },
+      blobs,
+      manifests: [...repository.manifests.values()].map(({ attributes: manifestAttributes, content, ...rest }) => ({
+        ...rest,
+        ...(options.manifestContent && content ? { content } : {}),
+        changeableAttributes: { ...manifestAttributes },
+      })),
+      tags: [...repository.tags.values()].map(({ attributes: tagAttributes, ...rest }) => ({
+        ...rest,
+        changeableAttributes: { ...tagAttributes },
+      })),
+    });
+  }
+  return { repositories };
+}
