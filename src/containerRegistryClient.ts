@@ -1,4 +1,6 @@
 import type { TokenCredential } from "@azure/core-auth";
+import type { OperationOptions } from "@azure/core-client";
+import { createHttpHeaders, createPipelineRequest, isRestError } from "@azure/core-rest-pipeline";
 import type { PagedAsyncIterableIterator } from "@azure/core-paging";
 import type { ContainerRegistryGetRepositoriesResponse } from "./generated/index.js";
 import type { ContainerRegistryClientOptions } from "./clientOptions.js";
@@ -8,6 +10,7 @@ import { createPagedIterator, type Page } from "./paging/pagedIterator.js";
 import { connectToRegistry, type RegistryConnection } from "./pipeline.js";
 import type { RegistryArtifact } from "./registryArtifact.js";
 import { traceOperation } from "./tracing.js";
+import { restErrorFromResponse } from "./utils/errors.js";
 import { assertRepositoryName } from "./utils/validation.js";
 
 /** A page of repository names; `continuationToken` resumes the listing. */
@@ -30,6 +33,8 @@ export class ContainerRegistryClient {
   /** The registry endpoint, normalised: `myregistry.azurecr.io` becomes `https://myregistry.azurecr.io`. */
   readonly endpoint: string;
   private readonly connection: RegistryConnection;
+  /** Set once the registry answered 404 to ACR's catalog: it only speaks the OCI distribution API. */
+  private ociCatalogOnly = false;
 
   /**
    * @param endpoint - The registry's URL, e.g. `https://myregistry.azurecr.io` (a bare host gets `https://`;
@@ -51,17 +56,48 @@ export class ContainerRegistryClient {
     this.endpoint = this.connection.endpoint;
   }
 
-  /** Lists the names of the repositories the caller may list, in the order the registry keeps them. */
+  /**
+   * Lists the names of the repositories the caller may list, in the order the registry keeps them.
+   * On a registry without ACR's `/acr/v1` API (any OCI distribution registry) the OCI catalog
+   * `/v2/_catalog` is listed instead.
+   */
   listRepositoryNames(options: ListRepositoriesOptions = {}): PagedAsyncIterableIterator<string, RepositoryPageResponse> {
     const operations = this.connection.client.containerRegistry;
     return createPagedIterator(this.endpoint, (nextLink, maxPageSize) =>
       traceOperation("ContainerRegistryClient.listRepositoryNames", options, async (updated) => {
-        const response: ContainerRegistryGetRepositoriesResponse = nextLink
-          ? await operations.getRepositoriesNext(nextLink, updated)
-          : await operations.getRepositories({ ...updated, n: maxPageSize });
-        return { items: response.repositories ?? [], link: response.link };
+        if (nextLink?.startsWith("/v2/") || (!nextLink && this.ociCatalogOnly)) {
+          return this.listOciCatalogPage(nextLink, maxPageSize, updated);
+        }
+        try {
+          const response: ContainerRegistryGetRepositoriesResponse = nextLink
+            ? await operations.getRepositoriesNext(nextLink, updated)
+            : await operations.getRepositories({ ...updated, n: maxPageSize });
+          return { items: response.repositories ?? [], link: response.link };
+        } catch (error) {
+          if (nextLink || !isRestError(error) || error.statusCode !== 404) throw error;
+          this.ociCatalogOnly = true;
+          return this.listOciCatalogPage(undefined, maxPageSize, updated);
+        }
       }),
     );
+  }
+
+  /** One page of the OCI distribution catalog, `GET /v2/_catalog?n=&last=`. */
+  private async listOciCatalogPage(nextLink: string | undefined, maxPageSize: number | undefined, options: OperationOptions) {
+    const url = new URL(nextLink ?? "/v2/_catalog", this.endpoint);
+    if (!nextLink && maxPageSize !== undefined) url.searchParams.set("n", String(maxPageSize));
+    const response = await this.connection.client.sendRequest(
+      createPipelineRequest({
+        url: url.toString(),
+        method: "GET",
+        headers: createHttpHeaders({ Accept: "application/json" }),
+        abortSignal: options.abortSignal,
+        tracingOptions: options.tracingOptions,
+      }),
+    );
+    if (response.status !== 200) throw restErrorFromResponse(response);
+    const body = JSON.parse(response.bodyAsText ?? "{}") as { repositories?: string[] | null };
+    return { items: body.repositories ?? [], link: response.headers.get("Link") };
   }
 
   /** Deletes a repository with all its manifests and tags. A repository already gone is not an error. */

@@ -7,4 +7,3 @@ export { KnownContainerRegistryAudience, type ContainerRegistryClientOptions } f
 export * from "./models.js";
 export { RestError, isRestError } from "@azure/core-rest-pipeline";
 export type { PagedAsyncIterableIterator, PageSettings } from "@azure/core-paging";
-export type { TokenCredential } from "@azure/core-auth";

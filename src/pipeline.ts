@@ -53,6 +53,8 @@ export function connectToRegistry(
   }
   const clientOptions: GeneratedClientOptionalParams & InternalClientPipelineOptions = {
     ...commonOptions,
+    // Plain http is the user's explicit choice of endpoint, already vetted for credentials above.
+    allowInsecureConnection: origin.startsWith("http:") || commonOptions.allowInsecureConnection,
     loggingOptions: {
       logger: logger.info,
       additionalAllowedHeaderNames: SAFE_HEADERS,
@@ -66,5 +68,15 @@ export function connectToRegistry(
   });
   const client = new GeneratedClient(origin, apiVersion, clientOptions);
   client.pipeline.addPolicy(acrAuthenticationPolicy(origin, tokens), { phase: "Sign" });
+  if (origin.startsWith("http:")) {
+    // Raw requests (blob streams, the OCI catalog) do not inherit the option from the operation layer.
+    client.pipeline.addPolicy({
+      name: "allowPlainHttpRegistryPolicy",
+      sendRequest: (request, next) => {
+        if (new URL(request.url).origin === origin) request.allowInsecureConnection = true;
+        return next(request);
+      },
+    });
+  }
   return { endpoint: origin, client, tokens };
 }
