@@ -7,4 +7,4 @@ export type { AcrEmulator, AcrEmulatorOptions, RequestFilter } from "./emulator.
 export { DEFAULT_DEV_TOKEN, devTokenCredential } from "./credential.js";
 export type { RequestLogEntry } from "./server.js";
 export type { BlobState, EmulatorState, ManifestState, RepositoryState, TagState } from "./state.js";
-export type { ChangeableAttributes, PlatformReference } from "./model.js";
+export type { ChangeableAttributes, ManifestProperties, PlatformReference } from "./model.js";

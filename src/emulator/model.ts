@@ -30,11 +30,8 @@ export interface PlatformReference {
   os?: string;
 }
 
-export interface ManifestRecord {
-  digest: string;
-  mediaType: string;
-  /** Exact bytes; absent for a manifest imported as metadata only (its content is unknown). */
-  content?: Buffer;
+/** What ACR reports about a manifest besides its identity and times (derived from the content when known). */
+export interface ManifestProperties {
   imageSize: number;
   architecture?: string;
   os?: string;
@@ -44,6 +41,24 @@ export interface ManifestRecord {
   subject?: string;
   artifactType?: string;
   annotations?: Record<string, string>;
+}
+
+export const MANIFEST_PROPERTY_NAMES: ReadonlyArray<keyof ManifestProperties> = [
+  "imageSize",
+  "architecture",
+  "os",
+  "configMediaType",
+  "references",
+  "subject",
+  "artifactType",
+  "annotations",
+];
+
+export interface ManifestRecord extends ManifestProperties {
+  digest: string;
+  mediaType: string;
+  /** Exact bytes; absent for a manifest imported as metadata only (its content is unknown). */
+  content?: Buffer;
   createdTime: string;
   lastUpdateTime: string;
   attributes: ChangeableAttributes;

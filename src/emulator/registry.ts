@@ -13,6 +13,7 @@ import {
   defaultAttributes,
   now,
   type ChangeableAttributes,
+  type ManifestProperties,
   type ManifestRecord,
   type RepositoryRecord,
   type TagRecord,
@@ -233,7 +234,7 @@ export class Registry {
   async describe(
     repository: RepositoryRecord,
     parsed: ParsedManifest,
-  ): Promise<Omit<ManifestRecord, "digest" | "mediaType" | "content" | "createdTime" | "lastUpdateTime" | "attributes">> {
+  ): Promise<ManifestProperties> {
     const referrerFields = {
       subject: parsed.subject?.digest,
       artifactType: parsed.artifactType ?? parsed.config?.mediaType,

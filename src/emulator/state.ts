@@ -1,6 +1,12 @@
 import { sha256Digest } from "./digest.js";
 import { OCI_MANIFEST, parseManifest } from "./manifest-format.js";
-import { defaultAttributes, now, type ChangeableAttributes, type PlatformReference } from "./model.js";
+import {
+  defaultAttributes,
+  MANIFEST_PROPERTY_NAMES,
+  now,
+  type ChangeableAttributes,
+  type ManifestProperties,
+} from "./model.js";
 import type { Registry } from "./registry.js";
 
 /** A blob: with `content`, or only `digest` when the bytes are already in the emulator's storage. */
@@ -15,18 +21,10 @@ export interface BlobState {
  * A manifest: with `content` (exact bytes; properties are derived unless given), or with only
  * `digest` and properties to import a manifest as metadata only (`/acr/v1` serves it, `/v2` does not).
  */
-export interface ManifestState {
+export interface ManifestState extends Partial<ManifestProperties> {
   digest?: string;
   content?: Uint8Array | string;
   mediaType?: string;
-  imageSize?: number;
-  architecture?: string;
-  os?: string;
-  configMediaType?: string;
-  references?: PlatformReference[];
-  subject?: string;
-  artifactType?: string;
-  annotations?: Record<string, string>;
   createdTime?: string;
   lastUpdateTime?: string;
   changeableAttributes?: Partial<ChangeableAttributes>;
@@ -115,16 +113,7 @@ export async function importState(registry: Registry, state: EmulatorState): Pro
       }
       const time = now();
       const given = Object.fromEntries(
-        Object.entries({
-          imageSize: entry.imageSize,
-          architecture: entry.architecture,
-          os: entry.os,
-          configMediaType: entry.configMediaType,
-          references: entry.references,
-          subject: entry.subject,
-          artifactType: entry.artifactType,
-          annotations: entry.annotations,
-        }).filter(([, value]) => value !== undefined),
+        MANIFEST_PROPERTY_NAMES.filter((name) => entry[name] !== undefined).map((name) => [name, entry[name]]),
       );
       repository.manifests.set(digest, {
         imageSize: 0,
