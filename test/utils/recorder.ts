@@ -10,6 +10,8 @@ import type {
   RequestBodyType,
 } from "@azure/core-rest-pipeline";
 import {
+  entryRequestBody,
+  entryResponseBody,
   isJsonContentType,
   isTextContentType,
   type RecordedEntry,
@@ -157,23 +159,29 @@ export class RecordingHttpClient implements HttpClient {
       entry[`${side}BodyLength`] = capture.length;
       return;
     }
-    entry[`${side}Body`] = this.encodeBody(capture.head, contentType, pathname);
-  }
-
-  /**
-   * JSON stays a JSON value when compact serialisation gives back the same bytes (a manifest's digest
-   * covers its exact bytes), other text stays text, anything else is base64.
-   */
-  private encodeBody(bytes: Buffer, contentType: string | undefined, pathname: string): unknown {
-    if (!isTextContentType(contentType)) return bytes.toString("base64");
+    const bytes = capture.head;
     const text = bytes.toString("utf8");
-    if (isJsonContentType(contentType)) {
+    if (!isTextContentType(contentType)) {
+      entry[`${side}Body`] = bytes.toString("base64");
+    } else if (!isJsonContentType(contentType)) {
+      entry[`${side}Body`] = /\/oauth2\/(exchange|token)$/.test(pathname) ? sanitizeForm(text) : this.sanitizeText(text);
+    } else {
       const parsed = parseJson(text);
-      if (!parsed) return text;
-      return sanitizeTokenJson(parsed.value) ?? (JSON.stringify(parsed.value) === text ? parsed.value : text);
+      const tokens = parsed && sanitizeTokenJson(parsed.value);
+      if (tokens) {
+        entry[`${side}Body`] = tokens;
+        return;
+      }
+      // Readable JSON when playback rebuilds these exact bytes from it (a manifest's digest covers
+      // them), else the text, else base64.
+      const decode = side === "Request" ? entryRequestBody : entryResponseBody;
+      const candidates = parsed ? [parsed.value, text] : [text];
+      entry[`${side}Body`] =
+        candidates.find((candidate) => {
+          entry[`${side}Body`] = candidate;
+          return decode(entry)?.equals(bytes);
+        }) ?? bytes.toString("base64");
     }
-    if (/\/oauth2\/(exchange|token)$/.test(pathname)) return sanitizeForm(text);
-    return this.sanitizeText(text);
   }
 }
 
