@@ -43,7 +43,13 @@ async function main(): Promise<void> {
   process.stdout.write(
     `ACR emulator listening on ${emulator.endpoint}\n` +
       `service: ${emulator.serviceName}\n` +
-      (options.authentication ? `dev token (for /oauth2/exchange): ${emulator.devToken}\n` : "authentication: off\n") +
+      (options.authentication
+        ? `dev token (for /oauth2/exchange): ${emulator.devToken}\n` +
+          "for DefaultAzureCredential, set:\n" +
+          Object.entries(emulator.managedIdentityEnvironment)
+            .map(([name, value]) => `  export ${name}=${value}\n`)
+            .join("")
+        : "authentication: off\n") +
       `storage: ${options.storageDirectory ?? "in memory"}\n`,
   );
   const stop = (signal: string): void => {

@@ -1,6 +1,7 @@
 import type { TokenCredential } from "@azure/core-auth";
 import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
+import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { TokenService } from "./auth/token-service.js";
@@ -50,6 +51,12 @@ export interface RequestFilter {
   operation?: string;
 }
 
+/** Environment variables that make `DefaultAzureCredential` get the dev token from the emulator. */
+export interface ManagedIdentityEnvironment {
+  IDENTITY_ENDPOINT: string;
+  IDENTITY_HEADER: string;
+}
+
 export interface AcrEmulator {
   /** Base URL, e.g. `http://127.0.0.1:51234`. */
   readonly endpoint: string;
@@ -58,6 +65,12 @@ export interface AcrEmulator {
   readonly devToken: string;
   /** Returns the dev token: `new ContainerRegistryClient(emulator.endpoint, emulator.credential)`. */
   readonly credential: TokenCredential;
+  /**
+   * Set these in `process.env` (or a child's environment) and `new DefaultAzureCredential()` obtains
+   * the dev token from the emulator's managed identity endpoint: samples and applications written for
+   * a real registry run against the emulator unchanged.
+   */
+  readonly managedIdentityEnvironment: ManagedIdentityEnvironment;
   /** Every request served so far, oldest first. */
   readonly requestLog: readonly RequestLogEntry[];
   countRequests(filter?: RequestFilter): number;
@@ -127,6 +140,7 @@ export async function startAcrEmulator(options: AcrEmulatorOptions = {}): Promis
     authentication: options.authentication ?? true,
     maxPageSize: positiveInteger(options.maxPageSize, "maxPageSize", 1000),
     redirectBlobDownloads: options.redirectBlobDownloads ?? false,
+    identityHeader: randomUUID(),
   };
   const tokens = new TokenService({
     service: serviceName,
@@ -145,6 +159,7 @@ export async function startAcrEmulator(options: AcrEmulatorOptions = {}): Promis
     serviceName,
     devToken,
     credential: devTokenCredential(devToken),
+    managedIdentityEnvironment: { IDENTITY_ENDPOINT: `${endpoint}/_identity/token`, IDENTITY_HEADER: settings.identityHeader },
     requestLog: log,
     countRequests: (filter = {}) => log.filter((entry) => matches(entry, filter)).length,
     clearRequestLog: () => {

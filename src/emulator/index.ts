@@ -3,7 +3,7 @@
  * metadata API and its `/oauth2` token exchange. Published as `@azure/container-registry/emulator`.
  */
 export { startAcrEmulator } from "./emulator.js";
-export type { AcrEmulator, AcrEmulatorOptions, RequestFilter } from "./emulator.js";
+export type { AcrEmulator, AcrEmulatorOptions, ManagedIdentityEnvironment, RequestFilter } from "./emulator.js";
 export { DEFAULT_DEV_TOKEN, devTokenCredential } from "./credential.js";
 export type { RequestLogEntry } from "./server.js";
 export type { BlobState, EmulatorState, ManifestState, RepositoryState, TagState } from "./state.js";

@@ -5,7 +5,7 @@ import { handleAcrCatalog, handleAcrManifest, handleAcrManifests, handleAcrRepos
 import { handleBlob, handleStorage } from "./handlers/blobs.js";
 import { handleCatalog, handleReferrers, handleTagsList } from "./handlers/listings.js";
 import { handleManifest } from "./handlers/manifests.js";
-import { handleExchange, handleToken } from "./handlers/oauth.js";
+import { handleExchange, handleIdentity, handleToken } from "./handlers/oauth.js";
 import { handleUploadSession, handleUploadStart } from "./handlers/uploads.js";
 import { hasBody } from "./http/body.js";
 import type { Context } from "./http/context.js";
@@ -64,6 +64,8 @@ async function dispatch(ctx: Context, target: Route): Promise<void> {
       return handleExchange(ctx);
     case "token":
       return handleToken(ctx);
+    case "identity":
+      return handleIdentity(ctx);
   }
 }
 

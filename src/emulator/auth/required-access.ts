@@ -12,6 +12,7 @@ export function requiredAccess(route: Route, method: string): AccessEntry[] | un
   switch (route.kind) {
     case "exchange":
     case "token":
+    case "identity":
     case "storage":
       return undefined;
     case "base":

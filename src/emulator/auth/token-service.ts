@@ -31,6 +31,11 @@ export class TokenService {
 
   constructor(private readonly options: TokenServiceOptions) {}
 
+  /** What the managed identity endpoint hands out in place of an Entra token. */
+  get devToken(): string {
+    return this.options.devToken;
+  }
+
   /** `POST /oauth2/exchange`: form `grant_type=access_token`, `service`, `access_token`[, `tenant`]. */
   exchange(form: URLSearchParams): { refresh_token: string } {
     if (form.get("grant_type") !== "access_token") throw tokenRefused("unsupported grant_type, expected access_token");

@@ -10,6 +10,8 @@ export interface Settings {
   authentication: boolean;
   maxPageSize: number;
   redirectBlobDownloads: boolean;
+  /** The `X-IDENTITY-HEADER` value the managed identity endpoint expects. */
+  identityHeader: string;
 }
 
 /** What a handler gets for one request. */

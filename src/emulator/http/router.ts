@@ -2,7 +2,7 @@ import { nameInvalid } from "../errors.js";
 import { isRepositoryName } from "../names.js";
 
 export type Route =
-  | { kind: "base" | "catalog" | "acrCatalog" | "exchange" | "token" }
+  | { kind: "base" | "catalog" | "acrCatalog" | "exchange" | "token" | "identity" }
   | { kind: "tags" | "uploads" | "acrRepository" | "acrTags" | "acrManifests"; name: string }
   | { kind: "manifest" | "blob" | "upload" | "referrers" | "acrTag" | "acrManifest"; name: string; reference: string }
   | { kind: "storage"; reference: string };
@@ -26,6 +26,8 @@ const PATTERNS: Array<[RegExp, RouteKind]> = [
   [/^\/acr\/v1\/(.+)$/, "acrRepository"],
   [/^\/oauth2\/exchange$/, "exchange"],
   [/^\/oauth2\/token$/, "token"],
+  // A managed identity endpoint (App Service protocol) so that DefaultAzureCredential works offline.
+  [/^\/_identity\/token$/, "identity"],
   // Where blob downloads are redirected to, shaped like ACR's storage URLs.
   [/^\/_storage\/docker\/registry\/v2\/blobs\/sha256\/[0-9a-f]{2}\/([0-9a-f]{64})\/data$/, "storage"],
 ];
@@ -47,6 +49,7 @@ export const METHODS: Record<RouteKind, readonly string[]> = {
   acrManifest: ["GET", "PATCH"],
   exchange: ["POST"],
   token: ["GET", "POST"],
+  identity: ["GET"],
   storage: ["GET", "HEAD"],
 };
 
