@@ -27,22 +27,13 @@ export interface RecordingOptions {
 /** Larger bodies are recorded as their length only (`RequestBodyLength` / `ResponseBodyLength`). */
 const MAX_RECORDED_BODY = 1024 * 1024;
 const SECRET_HEADERS = new Set(["authorization", "proxy-authorization", "cookie"]);
-// The shared recordings' placeholder expiry, for refresh tokens whose own cannot be read.
+// The shared recordings' placeholder expiry (year 275760): recordings replay at any later date, so a
+// recorded refresh token must never look expired to the client reading its `exp`.
 const PLACEHOLDER_EXP = 8_640_000_000_000;
 
-function jwtExpiry(token: string): number | undefined {
-  try {
-    const claims = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8"));
-    return typeof claims.exp === "number" ? claims.exp : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Keeps the token's shape and expiry (clients read `exp`), drops the signature and claims. */
-function sanitizeRefreshToken(token: string): string {
-  const exp = jwtExpiry(token) ?? PLACEHOLDER_EXP;
-  return `sanitized.${Buffer.from(JSON.stringify({ exp })).toString("base64url")}.sanitized`;
+/** Keeps the token's JWT shape with a far-future `exp`; drops the signature and claims. */
+function sanitizeRefreshToken(): string {
+  return `sanitized.${Buffer.from(JSON.stringify({ exp: PLACEHOLDER_EXP })).toString("base64url")}.sanitized`;
 }
 
 function sanitizeForm(form: string): string {
@@ -50,7 +41,7 @@ function sanitizeForm(form: string): string {
   if (params.has("access_token")) params.set("access_token", "SecretPlaceholder");
   if (params.has("password")) params.set("password", "Sanitized");
   const refreshToken = params.get("refresh_token");
-  if (refreshToken !== null) params.set("refresh_token", sanitizeRefreshToken(refreshToken));
+  if (refreshToken !== null) params.set("refresh_token", sanitizeRefreshToken());
   return params.toString();
 }
 
@@ -65,7 +56,7 @@ function sanitizeTokenJson(value: unknown): Record<string, unknown> | undefined 
   for (const key of ["access_token", "token"]) {
     if (typeof copy[key] === "string") copy[key] = "Sanitized";
   }
-  if (typeof copy.refresh_token === "string") copy.refresh_token = sanitizeRefreshToken(copy.refresh_token);
+  if (typeof copy.refresh_token === "string") copy.refresh_token = sanitizeRefreshToken();
   return copy;
 }
 
@@ -159,28 +150,28 @@ export class RecordingHttpClient implements HttpClient {
       entry[`${side}BodyLength`] = capture.length;
       return;
     }
+    const key = `${side}Body` as const;
     const bytes = capture.head;
     const text = bytes.toString("utf8");
     if (!isTextContentType(contentType)) {
-      entry[`${side}Body`] = bytes.toString("base64");
+      entry[key] = bytes.toString("base64");
     } else if (!isJsonContentType(contentType)) {
-      entry[`${side}Body`] = /\/oauth2\/(exchange|token)$/.test(pathname) ? sanitizeForm(text) : this.sanitizeText(text);
+      entry[key] = /\/oauth2\/(exchange|token)$/.test(pathname) ? sanitizeForm(text) : this.sanitizeText(text);
     } else {
       const parsed = parseJson(text);
       const tokens = parsed && sanitizeTokenJson(parsed.value);
       if (tokens) {
-        entry[`${side}Body`] = tokens;
+        entry[key] = tokens;
         return;
       }
       // Readable JSON when playback rebuilds these exact bytes from it (a manifest's digest covers
       // them), else the text, else base64.
       const decode = side === "Request" ? entryRequestBody : entryResponseBody;
-      const candidates = parsed ? [parsed.value, text] : [text];
-      entry[`${side}Body`] =
-        candidates.find((candidate) => {
-          entry[`${side}Body`] = candidate;
-          return decode(entry)?.equals(bytes);
-        }) ?? bytes.toString("base64");
+      const rebuilds = (candidate: unknown): boolean => {
+        entry[key] = candidate;
+        return decode(entry)?.equals(bytes) ?? false;
+      };
+      entry[key] = (parsed ? [parsed.value, text] : [text]).find(rebuilds) ?? bytes.toString("base64");
     }
   }
 }

@@ -165,7 +165,8 @@ describe("RecordingHttpClient sanitising", () => {
       expect(text).not.toContain(secret);
     }
     const [exchange, token, distToken, blob, storage] = loadRecording(file).Entries;
-    const sanitizedRefresh = `sanitized.${Buffer.from('{"exp":1900000000}').toString("base64url")}.sanitized`;
+    // Recorded refresh tokens never expire, so that recordings replay at any later date.
+    const sanitizedRefresh = `sanitized.${Buffer.from('{"exp":8640000000000}').toString("base64url")}.sanitized`;
     expect(exchange!.RequestUri).toBe("http://Sanitized.azurecr.io/oauth2/exchange?api-version=2021-07-01");
     expect(exchange!.RequestBody).toBe("grant_type=access_token&service=s&access_token=SecretPlaceholder");
     expect(exchange!.ResponseBody).toEqual({ refresh_token: sanitizedRefresh });
