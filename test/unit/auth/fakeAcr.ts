@@ -70,16 +70,16 @@ export class FakeAcr implements HttpClient {
   }
 
   credential(): TokenCredential & { calls: number } {
-    const self = this;
-    return {
+    const credential = {
       calls: 0,
-      async getToken(): Promise<AccessToken> {
-        this.calls++;
-        const token = `entra-secret-${self.entraTokens.length}`;
-        self.entraTokens.push(token);
-        return { token, expiresOnTimestamp: self.now() + 3600_000 };
+      getToken: async (): Promise<AccessToken> => {
+        credential.calls++;
+        const token = `entra-secret-${this.entraTokens.length}`;
+        this.entraTokens.push(token);
+        return { token, expiresOnTimestamp: this.now() + 3600_000 };
       },
     };
+    return credential;
   }
 
   /** Forgets every token issued so far, as a registry does when credentials are revoked. */
