@@ -26,6 +26,8 @@ export interface RunningRegistry {
   /** `127.0.0.1:PORT`. */
   host: string;
   port: number;
+  /** The registry process. */
+  pid: number;
   /** The registry's storage root. */
   dataDir: string;
   /** PEM of the self-signed certificate to trust (with `tls`). */
@@ -174,6 +176,7 @@ export async function startDistributionRegistry(options: RegistryOptions = {}): 
     endpoint: `${cert ? "https" : "http"}://${host}`,
     host,
     port,
+    pid: child.pid!,
     dataDir,
     caCert: cert?.pem,
     caCertPath: cert?.certPath,
