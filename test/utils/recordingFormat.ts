@@ -90,7 +90,7 @@ export interface BodyEvidence {
  * Re-serialises a JSON value stored as an object: the layout whose hash matches a known digest wins,
  * else the one with the recorded Content-Length, else compact JSON.
  */
-export function serializeJson(value: unknown, evidence: BodyEvidence): Buffer {
+function serializeJson(value: unknown, evidence: BodyEvidence): Buffer {
   const candidates = JSON_LAYOUTS.map((layout) => layout(value));
   return (
     candidates.find((bytes) => evidence.digests.some((digest) => matchesDigest(bytes, digest))) ??
