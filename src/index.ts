@@ -7,3 +7,4 @@ export { KnownContainerRegistryAudience, type ContainerRegistryClientOptions } f
 export * from "./models.js";
 export { RestError, isRestError } from "@azure/core-rest-pipeline";
 export type { PagedAsyncIterableIterator, PageSettings } from "@azure/core-paging";
+export * from "./content/index.js";

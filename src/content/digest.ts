@@ -1,0 +1,99 @@
+import { createHash, type Hash } from "node:crypto";
+import { Transform, type TransformCallback } from "node:stream";
+import { DigestMismatchError } from "./errors.js";
+
+/** Digest algorithms the client can verify (the OCI spec registers sha256 and sha512). */
+const SUPPORTED_ALGORITHMS = new Set(["sha256", "sha384", "sha512"]);
+
+/** The algorithm of a digest such as `sha256:abc...`; RangeError when this client cannot compute it. */
+export function digestAlgorithm(digest: string): string {
+  const algorithm = digest.slice(0, digest.indexOf(":"));
+  if (!SUPPORTED_ALGORITHMS.has(algorithm)) {
+    throw new RangeError(`Cannot verify digest "${digest}": algorithm "${algorithm}" is not supported (use sha256 or sha512)`);
+  }
+  return algorithm;
+}
+
+/** `<algorithm>:<hex>` of some bytes. */
+export function computeDigest(bytes: Uint8Array, algorithm = "sha256"): string {
+  return `${algorithm}:${createHash(algorithm).update(bytes).digest("hex")}`;
+}
+
+/** Incremental hash with the algorithm of the digest it will be compared with (sha256 by default). */
+export class Digester {
+  readonly algorithm: string;
+  private readonly hash: Hash;
+
+  constructor(expectedDigest?: string) {
+    this.algorithm = expectedDigest ? digestAlgorithm(expectedDigest) : "sha256";
+    this.hash = createHash(this.algorithm);
+  }
+
+  update(chunk: Uint8Array): void {
+    this.hash.update(chunk);
+  }
+
+  /** The final digest; the digester cannot be used afterwards. */
+  digest(): string {
+    return `${this.algorithm}:${this.hash.digest("hex")}`;
+  }
+}
+
+/** Throws DigestMismatchError when `actual` differs from `expected` (digests compare case-insensitively in hex). */
+export function assertDigestMatches(what: string, expected: string, actual: string): void {
+  if (expected.toLowerCase() !== actual.toLowerCase()) {
+    throw new DigestMismatchError(`${what}: expected digest ${expected} but got ${actual}`, expected, actual);
+  }
+}
+
+export function toBuffer(chunk: Uint8Array | string): Buffer {
+  if (typeof chunk === "string") return Buffer.from(chunk);
+  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
+
+const STREAM_HIGH_WATER_MARK = 1024 * 1024;
+
+/**
+ * Passes bytes through unchanged while hashing and counting them, so an upload body is hashed
+ * exactly once, on its way to the socket. With `expectedBytes`, a source that yields more or fewer
+ * bytes than announced fails the stream instead of sending a body that contradicts Content-Length.
+ */
+export class HashingTransform extends Transform {
+  bytes = 0;
+  private readonly digester = new Digester();
+  private result?: string;
+
+  constructor(
+    private readonly expectedBytes?: number,
+    private readonly onBytes?: (bytes: number) => void,
+  ) {
+    super({ highWaterMark: STREAM_HIGH_WATER_MARK });
+  }
+
+  override _transform(chunk: Uint8Array | string, _encoding: BufferEncoding, callback: TransformCallback): void {
+    const buffer = toBuffer(chunk);
+    this.bytes += buffer.length;
+    if (this.expectedBytes !== undefined && this.bytes > this.expectedBytes) {
+      callback(new RangeError(`The upload source yielded more than the ${this.expectedBytes} bytes announced by sizeInBytes`));
+      return;
+    }
+    this.digester.update(buffer);
+    this.onBytes?.(this.bytes);
+    callback(null, buffer);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    if (this.expectedBytes !== undefined && this.bytes !== this.expectedBytes) {
+      callback(new RangeError(`The upload source ended after ${this.bytes} of the ${this.expectedBytes} bytes announced by sizeInBytes`));
+      return;
+    }
+    this.result = this.digester.digest();
+    callback();
+  }
+
+  /** The digest of everything that passed; only available once the stream has ended. */
+  digest(): string {
+    if (this.result === undefined) throw new Error("The upload body has not been read to its end");
+    return this.result;
+  }
+}

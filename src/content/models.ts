@@ -1,0 +1,268 @@
+import type { OperationOptions } from "@azure/core-client";
+import type { ContainerRegistryClientOptions } from "../clientOptions.js";
+
+/**
+ * Annotations of an OCI manifest, index or descriptor, as they appear on the wire. The keys
+ * predefined by the OCI image spec are listed; any other string key is allowed.
+ */
+export interface OciAnnotations {
+  /** Creation time, RFC 3339 (`org.opencontainers.image.created`). */
+  "org.opencontainers.image.created"?: string;
+  /** Contact details of the people or organisation responsible for the image. */
+  "org.opencontainers.image.authors"?: string;
+  /** URL to find more information on the image. */
+  "org.opencontainers.image.url"?: string;
+  /** URL to get documentation on the image. */
+  "org.opencontainers.image.documentation"?: string;
+  /** URL to get source code for building the image. */
+  "org.opencontainers.image.source"?: string;
+  /** Version of the packaged software. */
+  "org.opencontainers.image.version"?: string;
+  /** Source control revision identifier. */
+  "org.opencontainers.image.revision"?: string;
+  /** Name of the distributing entity, organisation or individual. */
+  "org.opencontainers.image.vendor"?: string;
+  /** License(s) under which contained software is distributed, as an SPDX expression. */
+  "org.opencontainers.image.licenses"?: string;
+  /** Name of the reference for a target. */
+  "org.opencontainers.image.ref.name"?: string;
+  /** Human-readable title of the image (or, on a layer, its file name). */
+  "org.opencontainers.image.title"?: string;
+  /** Human-readable description of the software packaged in the image. */
+  "org.opencontainers.image.description"?: string;
+  /** Any other annotation. */
+  [key: string]: string | undefined;
+}
+
+/** The platform an image in an index (or a Docker manifest list) runs on. */
+export interface OciPlatform {
+  /** CPU architecture, e.g. `amd64`, `arm64`. */
+  architecture: string;
+  /** Operating system, e.g. `linux`, `windows`. */
+  os: string;
+  /** Operating system version, e.g. `10.0.17763.1040` for Windows. */
+  "os.version"?: string;
+  /** Required operating system features, e.g. `win32k`. */
+  "os.features"?: string[];
+  /** CPU variant, e.g. `v8` for arm64. */
+  variant?: string;
+  /** Reserved by the OCI spec. */
+  features?: string[];
+}
+
+/** A reference to content: a blob (config, layer) or another manifest, by media type, digest and size. */
+export interface OciDescriptor {
+  /** Media type of the referenced content. */
+  mediaType: string;
+  /** Digest of the referenced content, e.g. `sha256:` followed by 64 hex digits. */
+  digest: string;
+  /** Size of the referenced content in bytes. */
+  size: number;
+  /** URLs the content may also be downloaded from. */
+  urls?: string[];
+  /** Arbitrary metadata. */
+  annotations?: OciAnnotations;
+  /** The content itself, base64-encoded, for small embedded payloads. */
+  data?: string;
+  /** Type of an artifact when the descriptor references an artifact manifest. */
+  artifactType?: string;
+  /** Platform of the referenced manifest, in an index or manifest list. */
+  platform?: OciPlatform;
+}
+
+/** An OCI image manifest (`application/vnd.oci.image.manifest.v1+json`). */
+export interface OciImageManifest {
+  /** Always 2. */
+  schemaVersion: number;
+  /** `application/vnd.oci.image.manifest.v1+json` when present. */
+  mediaType?: string;
+  /** Type of an artifact (OCI 1.1). */
+  artifactType?: string;
+  /** The image configuration blob. */
+  config: OciDescriptor;
+  /** The layers, base layer first. */
+  layers: OciDescriptor[];
+  /** The manifest this one refers to (OCI 1.1 referrers, e.g. a signature's image). */
+  subject?: OciDescriptor;
+  /** Arbitrary metadata. */
+  annotations?: OciAnnotations;
+}
+
+/** An OCI image index (`application/vnd.oci.image.index.v1+json`): a list of manifests, e.g. one per platform. */
+export interface OciImageIndex {
+  /** Always 2. */
+  schemaVersion: number;
+  /** `application/vnd.oci.image.index.v1+json` when present. */
+  mediaType?: string;
+  /** Type of an artifact (OCI 1.1). */
+  artifactType?: string;
+  /** The manifests, usually with a `platform` each. */
+  manifests: OciDescriptor[];
+  /** The manifest this one refers to (OCI 1.1 referrers). */
+  subject?: OciDescriptor;
+  /** Arbitrary metadata. */
+  annotations?: OciAnnotations;
+}
+
+/** A Docker image manifest, version 2 schema 2 (`application/vnd.docker.distribution.manifest.v2+json`). */
+export interface DockerManifest {
+  /** Always 2. */
+  schemaVersion: number;
+  /** `application/vnd.docker.distribution.manifest.v2+json`; required by the Docker format. */
+  mediaType: string;
+  /** The image configuration blob (`application/vnd.docker.container.image.v1+json`). */
+  config: OciDescriptor;
+  /** The layers, base layer first. */
+  layers: OciDescriptor[];
+}
+
+/** A Docker manifest list (`application/vnd.docker.distribution.manifest.list.v2+json`): one manifest per platform. */
+export interface DockerManifestList {
+  /** Always 2. */
+  schemaVersion: number;
+  /** `application/vnd.docker.distribution.manifest.list.v2+json`; required by the Docker format. */
+  mediaType: string;
+  /** The manifests with their platforms. */
+  manifests: OciDescriptor[];
+}
+
+/**
+ * A parsed manifest. Narrow it with `"layers" in manifest` (image manifests) or
+ * `"manifests" in manifest` (indexes and manifest lists), or by the result's `mediaType`.
+ */
+export type Manifest = OciImageManifest | OciImageIndex | DockerManifest | DockerManifestList;
+
+/** Options of {@link ContainerRegistryContentClient}. */
+export interface ContainerRegistryContentClientOptions extends ContainerRegistryClientOptions {
+  /**
+   * Bytes per PATCH request when uploading a stream whose length is not known up front (pass
+   * `sizeInBytes` to upload a stream in a single request instead). The registry's
+   * `OCI-Chunk-Min-Length`, when larger, wins. Each chunk is held in memory while it is sent.
+   * Default: 16 MiB.
+   */
+  uploadChunkSizeInBytes?: number;
+}
+
+/** Progress of a blob transfer. */
+export interface BlobTransferProgress {
+  /** Bytes transferred so far. */
+  loadedBytes: number;
+  /** Size of the blob when known. */
+  totalBytes?: number;
+}
+
+/** Options of {@link ContainerRegistryContentClient.getManifest}. */
+export interface GetManifestOptions extends OperationOptions {}
+
+/** A manifest as the registry stores it. */
+export interface GetManifestResult {
+  /** Digest of `content`, verified against the requested digest and the registry's `Docker-Content-Digest`. */
+  digest: string;
+  /** Media type of the manifest (the response's `Content-Type`, else the manifest's `mediaType` field). */
+  mediaType: string;
+  /** The manifest's exact bytes: the digest covers these, not a re-serialisation of `manifest`. */
+  content: Buffer;
+  /** `content` parsed as JSON. */
+  manifest: Manifest;
+}
+
+/** Options of {@link ContainerRegistryContentClient.setManifest}. */
+export interface SetManifestOptions extends OperationOptions {
+  /** Tag to push the manifest under; without one it is pushed by its digest. */
+  tag?: string;
+  /**
+   * Media type sent as `Content-Type`, such as a {@link KnownManifestMediaType} value. When
+   * absent: the manifest's own `mediaType` field, else an OCI image manifest or index inferred
+   * from its shape. A Docker manifest without either is refused.
+   */
+  mediaType?: string;
+}
+
+/** Result of {@link ContainerRegistryContentClient.setManifest}. */
+export interface SetManifestResult {
+  /** Digest of the manifest bytes that were pushed, confirmed by the registry. */
+  digest: string;
+}
+
+/** Options of {@link ContainerRegistryContentClient.deleteManifest}. */
+export interface DeleteManifestOptions extends OperationOptions {}
+
+/** Options of {@link ContainerRegistryContentClient.uploadBlob}. */
+export interface UploadBlobOptions extends OperationOptions {
+  /**
+   * Length of a stream or async iterable, when known: the blob is then sent in a single request
+   * instead of chunks. A source yielding a different number of bytes fails the upload.
+   * Ignored for buffers and file paths, whose length is known.
+   */
+  sizeInBytes?: number;
+  /**
+   * Digest of the content, when known up front: a source of known length is then sent in a
+   * single `PUT` (two requests in all). The content is still hashed while it is sent, and the
+   * upload fails with {@link DigestMismatchError} when it does not match.
+   */
+  digest?: string;
+  /** Called as bytes are sent. */
+  onProgress?: (progress: BlobTransferProgress) => void;
+}
+
+/** Result of {@link ContainerRegistryContentClient.uploadBlob}. */
+export interface UploadBlobResult {
+  /** Digest of the uploaded blob (sha256), computed while it was sent and confirmed by the registry. */
+  digest: string;
+  /** Size of the uploaded blob in bytes. */
+  sizeInBytes: number;
+}
+
+/** Options of {@link ContainerRegistryContentClient.downloadBlob}. */
+export interface DownloadBlobOptions extends OperationOptions {
+  /** Called as bytes are received. */
+  onProgress?: (progress: BlobTransferProgress) => void;
+  /**
+   * How many times in a row a dropped connection is resumed (with a `Range` request) without
+   * receiving any new byte before the stream fails. Default: 3.
+   */
+  maxResumeAttempts?: number;
+}
+
+/** Result of {@link ContainerRegistryContentClient.downloadBlob}. */
+export interface DownloadBlobResult {
+  /** Digest of the blob, as requested. */
+  digest: string;
+  /** Size of the blob in bytes when the registry announced it. */
+  sizeInBytes?: number;
+  /**
+   * The blob's bytes. They are hashed as they stream: when the content does not match `digest`,
+   * the stream emits an `error` event with a {@link DigestMismatchError} instead of `end`.
+   */
+  content: NodeJS.ReadableStream;
+}
+
+/** Options of {@link ContainerRegistryContentClient.deleteBlob}. */
+export interface DeleteBlobOptions extends OperationOptions {}
+
+/** Options of {@link ContainerRegistryContentClient.getBlobProperties} and {@link ContainerRegistryContentClient.blobExists}. */
+export interface GetBlobPropertiesOptions extends OperationOptions {}
+
+/** What a `HEAD` on a blob tells. */
+export interface BlobProperties {
+  /** Digest of the blob. */
+  digest: string;
+  /** Size of the blob in bytes, when the registry announced it. */
+  sizeInBytes?: number;
+}
+
+/** Options of {@link ContainerRegistryContentClient.mountBlob}. */
+export interface MountBlobOptions extends OperationOptions {}
+
+/** Result of {@link ContainerRegistryContentClient.mountBlob}. */
+export interface MountBlobResult {
+  /** Digest of the blob. */
+  digest: string;
+  /**
+   * True when the registry linked the blob into this repository. False when it declined (the
+   * source repository lacks the blob, the credential cannot read it, or the registry does not
+   * mount across repositories): the client cancelled the upload session the registry opened instead,
+   * and the blob has to be uploaded.
+   */
+  mounted: boolean;
+}

@@ -1,0 +1,124 @@
+import type { AbortSignalLike } from "@azure/abort-controller";
+import type { OperationTracingOptions } from "@azure/core-tracing";
+import {
+  createHttpHeaders,
+  createPipelineFromOptions,
+  createPipelineRequest,
+  decompressResponsePolicyName,
+  setClientRequestIdPolicyName,
+  type HttpClient,
+  type HttpMethods,
+  type Pipeline,
+  type PipelineResponse,
+  type RequestBodyType,
+  type TransferProgressEvent,
+} from "@azure/core-rest-pipeline";
+import type { ContainerRegistryClientOptions } from "../clientOptions.js";
+import { SDK_VERSION } from "../constants.js";
+import { logger } from "../logger.js";
+import type { RegistryConnection } from "../pipeline.js";
+import { restErrorFromResponse, SAFE_QUERY_PARAMETERS } from "../utils/errors.js";
+
+/** Returns the response when its status is one of `accepted`; otherwise throws the registry's error as a RestError. */
+export function ensureStatus(response: PipelineResponse, accepted: number[]): PipelineResponse {
+  if (!accepted.includes(response.status)) throw restErrorFromResponse(response);
+  return response;
+}
+
+/** One raw request of the content client. */
+export interface RawRequest {
+  method: HttpMethods;
+  url: string;
+  headers?: Record<string, string>;
+  body?: RequestBodyType;
+  /** Statuses whose body is handed over as a stream instead of being read as text. */
+  streamStatuses?: number[];
+  abortSignal?: AbortSignalLike;
+  tracingOptions?: OperationTracingOptions;
+  onUploadProgress?: (progress: TransferProgressEvent) => void;
+}
+
+/**
+ * The three ways the content client reaches a registry and the hosts it redirects to:
+ *
+ * - `send`: the client's authenticated pipeline (retries, logging, tracing, ACR tokens);
+ * - `sendOnce`: the same without the retry policy, for requests whose body is a one-shot stream that
+ *   a retry would resend empty or half-read;
+ * - `sendAnonymously`: a pipeline with no authentication policy, no user-added policies and no
+ *   client request id, for URLs a registry redirected to (blob storage on another host); it follows
+ *   further redirects itself since it cannot attach credentials anywhere.
+ *
+ * All three share the caller's `HttpClient`, so connections are pooled and playback sees every request.
+ * The response decompression policy is left out: blob bytes must arrive as stored for their digest
+ * and for `Range` offsets to hold.
+ */
+export class RegistryTransport {
+  private readonly registryPipeline: Pipeline;
+  private readonly oneShotPipeline: Pipeline;
+  private readonly anonymousPipeline: Pipeline;
+  private readonly insecureAllowed: boolean;
+
+  constructor(
+    readonly connection: RegistryConnection,
+    private readonly httpClient: HttpClient,
+    options: ContainerRegistryClientOptions,
+  ) {
+    this.insecureAllowed = new URL(connection.endpoint).protocol === "http:";
+    this.registryPipeline = connection.client.pipeline.clone();
+    this.registryPipeline.removePolicy({ name: decompressResponsePolicyName });
+    this.oneShotPipeline = this.registryPipeline.clone();
+    this.oneShotPipeline.removePolicy({ phase: "Retry" });
+    this.anonymousPipeline = createAnonymousPipeline(options);
+  }
+
+  /** The registry's origin, e.g. `https://myregistry.azurecr.io`. */
+  get endpoint(): string {
+    return this.connection.endpoint;
+  }
+
+  send(request: RawRequest): Promise<PipelineResponse> {
+    return this.registryPipeline.sendRequest(this.httpClient, this.build(request));
+  }
+
+  sendOnce(request: RawRequest): Promise<PipelineResponse> {
+    return this.oneShotPipeline.sendRequest(this.httpClient, this.build(request));
+  }
+
+  sendAnonymously(request: RawRequest): Promise<PipelineResponse> {
+    return this.anonymousPipeline.sendRequest(this.httpClient, this.build(request));
+  }
+
+  private build(request: RawRequest): ReturnType<typeof createPipelineRequest> {
+    const pipelineRequest = createPipelineRequest({
+      url: request.url,
+      method: request.method,
+      headers: createHttpHeaders(request.headers),
+      body: request.body,
+      abortSignal: request.abortSignal,
+      tracingOptions: request.tracingOptions,
+      onUploadProgress: request.onUploadProgress,
+      streamResponseStatusCodes: request.streamStatuses ? new Set(request.streamStatuses) : undefined,
+      // Plain http only for a registry that is itself on http (a loopback registry): an https
+      // registry never gets downgraded by a Location header.
+      allowInsecureConnection: this.insecureAllowed,
+    });
+    return pipelineRequest;
+  }
+}
+
+function createAnonymousPipeline(options: ContainerRegistryClientOptions): Pipeline {
+  const prefix = options.userAgentOptions?.userAgentPrefix;
+  const packageDetails = `azsdk-js-container-registry/${SDK_VERSION}`;
+  const pipeline = createPipelineFromOptions({
+    agent: options.agent,
+    tlsOptions: options.tlsOptions,
+    proxyOptions: options.proxyOptions,
+    retryOptions: options.retryOptions,
+    userAgentOptions: { userAgentPrefix: prefix ? `${prefix} ${packageDetails}` : packageDetails },
+    redirectOptions: { allowCrossOriginRedirects: true, maxRetries: 5 },
+    loggingOptions: { logger: logger.info, additionalAllowedQueryParameters: [...SAFE_QUERY_PARAMETERS] },
+  });
+  pipeline.removePolicy({ name: setClientRequestIdPolicyName });
+  pipeline.removePolicy({ name: decompressResponsePolicyName });
+  return pipeline;
+}

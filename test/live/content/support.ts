@@ -1,0 +1,37 @@
+// Shared by the content client's live suites.
+import { createHash } from "node:crypto";
+import { ContainerRegistryContentClient, type ContainerRegistryContentClientOptions } from "../../../src/index.js";
+import type { RunningRegistry } from "../../utils/registry.js";
+
+export const MiB = 1024 * 1024;
+
+export const SKIP_MESSAGE = "docker-registry (the CNCF distribution registry) is not installed: apt-get install docker-registry";
+
+export function sha256(bytes: Uint8Array): string {
+  return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+}
+
+/** Deterministic bytes that differ per seed (no two tests share a blob by accident). */
+export function bytes(length: number, seed: number): Buffer {
+  const out = Buffer.alloc(Math.ceil(length / 4) * 4);
+  let state = (seed * 2654435761 + 1) >>> 0;
+  for (let i = 0; i < out.length; i += 4) {
+    state = (state * 1103515245 + 12345) >>> 0;
+    out.writeUInt32LE(state, i);
+  }
+  return out.subarray(0, length);
+}
+
+export function contentClient(registry: RunningRegistry, repository: string, options: ContainerRegistryContentClientOptions = {}): ContainerRegistryContentClient {
+  return new ContainerRegistryContentClient(registry.endpoint, repository, {
+    ...(registry.caCert && { tlsOptions: { ca: registry.caCert } }),
+    retryOptions: { maxRetries: 0 },
+    ...options,
+  });
+}
+
+export async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const part of stream) parts.push(part as Buffer);
+  return Buffer.concat(parts);
+}
