@@ -5,9 +5,8 @@ import { acrAuthenticationPolicy } from "./auth/authenticationPolicy.js";
 import { AcrTokenService } from "./auth/tokenService.js";
 import type { ContainerRegistryClientOptions } from "./clientOptions.js";
 import { LATEST_API_VERSION } from "./constants.js";
-import { logger } from "./logger.js";
 import { assertCredentialTransport, normalizeEndpoint } from "./utils/endpoint.js";
-import { SAFE_QUERY_PARAMETERS } from "./utils/errors.js";
+import { httpLogger, SAFE_QUERY_PARAMETERS } from "./utils/sanitize.js";
 
 /** Response headers that carry no secret and help diagnose registry calls in logs. */
 const SAFE_HEADERS = [
@@ -56,7 +55,7 @@ export function connectToRegistry(
     // Plain http is the user's explicit choice of endpoint, already vetted for credentials above.
     allowInsecureConnection: origin.startsWith("http:") || commonOptions.allowInsecureConnection,
     loggingOptions: {
-      logger: logger.info,
+      logger: httpLogger,
       additionalAllowedHeaderNames: SAFE_HEADERS,
       additionalAllowedQueryParameters: [...SAFE_QUERY_PARAMETERS],
     },

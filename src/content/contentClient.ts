@@ -4,7 +4,7 @@ import { createDefaultHttpClient } from "@azure/core-rest-pipeline";
 import { logger } from "../logger.js";
 import { connectToRegistry } from "../pipeline.js";
 import { traceOperation } from "../tracing.js";
-import { redactUrl } from "../utils/errors.js";
+import { redactUrl } from "../utils/sanitize.js";
 import { assertDigest, assertRepositoryName, assertTag, assertTagOrDigest, isDigest } from "../utils/validation.js";
 import { assertDigestMatches, computeDigest, digestAlgorithm } from "./digest.js";
 import { positionOf, VerifyingBlobStream, type BlobOpener } from "./download.js";

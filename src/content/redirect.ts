@@ -1,6 +1,6 @@
 import type { PipelineResponse } from "@azure/core-rest-pipeline";
 import { logger } from "../logger.js";
-import { redactUrl } from "../utils/errors.js";
+import { redactUrl } from "../utils/sanitize.js";
 import type { RawRequest, RegistryTransport } from "./transport.js";
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);

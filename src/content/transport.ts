@@ -15,9 +15,9 @@ import {
 } from "@azure/core-rest-pipeline";
 import type { ContainerRegistryClientOptions } from "../clientOptions.js";
 import { SDK_VERSION } from "../constants.js";
-import { logger } from "../logger.js";
 import type { RegistryConnection } from "../pipeline.js";
-import { restErrorFromResponse, SAFE_QUERY_PARAMETERS } from "../utils/errors.js";
+import { restErrorFromResponse } from "../utils/errors.js";
+import { httpLogger, SAFE_QUERY_PARAMETERS } from "../utils/sanitize.js";
 
 /** Returns the response when its status is one of `accepted`; otherwise throws the registry's error as a RestError. */
 export function ensureStatus(response: PipelineResponse, accepted: number[]): PipelineResponse {
@@ -116,7 +116,7 @@ function createAnonymousPipeline(options: ContainerRegistryClientOptions): Pipel
     retryOptions: options.retryOptions,
     userAgentOptions: { userAgentPrefix: prefix ? `${prefix} ${packageDetails}` : packageDetails },
     redirectOptions: { allowCrossOriginRedirects: true, maxRetries: 5 },
-    loggingOptions: { logger: logger.info, additionalAllowedQueryParameters: [...SAFE_QUERY_PARAMETERS] },
+    loggingOptions: { logger: httpLogger, additionalAllowedQueryParameters: [...SAFE_QUERY_PARAMETERS] },
   });
   pipeline.removePolicy({ name: setClientRequestIdPolicyName });
   pipeline.removePolicy({ name: decompressResponsePolicyName });

@@ -5,7 +5,7 @@ import type { Readable } from "node:stream";
 import { finished } from "node:stream/promises";
 import { logger } from "../logger.js";
 import { raceAbort, throwIfAborted } from "../utils/abort.js";
-import { redactUrl } from "../utils/errors.js";
+import { redactUrl } from "../utils/sanitize.js";
 import { ChunkReader } from "./chunks.js";
 import { assertDigestMatches } from "./digest.js";
 import { chunkContentRange, chunkMinLength, nextUploadUrl, withQueryParameter } from "./location.js";

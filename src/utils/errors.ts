@@ -1,4 +1,5 @@
 import { isRestError, RestError, type PipelineResponse } from "@azure/core-rest-pipeline";
+import { redactUrl } from "./sanitize.js";
 
 /** One entry of the error body ACR and OCI registries return: `{"errors":[{code,message,detail}]}`. */
 interface RegistryErrorInfo {
@@ -65,19 +66,3 @@ export function restErrorFromResponse(response: PipelineResponse, bodyText?: str
   }
   return error;
 }
-
-/** Drops query values from a URL for messages: upload locations and blob redirects carry signatures and state. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    for (const key of [...parsed.searchParams.keys()]) {
-      if (!SAFE_QUERY_PARAMETERS.has(key)) parsed.searchParams.set(key, "REDACTED");
-    }
-    return parsed.toString();
-  } catch {
-    return "<invalid url>";
-  }
-}
-
-/** Query parameters that never carry secrets; the logging policy may print them as they are. */
-export const SAFE_QUERY_PARAMETERS = new Set(["api-version", "n", "last", "orderby", "digest", "mount", "from", "mode"]);
