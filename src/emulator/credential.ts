@@ -6,7 +6,11 @@ import type { AccessToken, TokenCredential } from "@azure/core-auth";
  */
 export const DEFAULT_DEV_TOKEN = "acr-emulator-dev-token";
 
-/** A `TokenCredential` standing in for Microsoft Entra ID: it always returns the dev token. */
+/**
+ * A `TokenCredential` standing in for Microsoft Entra ID: it always returns `devToken`, as a bearer
+ * token that claims to expire an hour after each call.
+ * @param devToken - The token to return, normally the emulator's `devToken`.
+ */
 export function devTokenCredential(devToken: string): TokenCredential {
   return {
     async getToken(): Promise<AccessToken> {

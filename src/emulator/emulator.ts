@@ -17,26 +17,27 @@ import { MemoryBlobStore } from "./storage/memory-blob-store.js";
 import { MetadataFile } from "./storage/metadata-file.js";
 import { Uploads } from "./uploads.js";
 
+/** Options of {@link startAcrEmulator}; every one is optional. */
 export interface AcrEmulatorOptions {
-  /** TCP port; 0 (the default) picks a free one. */
+  /** TCP port to listen on; 0 (the default) picks a free one (see {@link AcrEmulator.port}). */
   port?: number;
-  /** Interface to listen on; loopback (`127.0.0.1`) unless another one is given explicitly. */
+  /** Interface to listen on; default loopback (`127.0.0.1`). An IPv6 address is bracketed in the endpoint. */
   host?: string;
-  /** Folder for blobs (content-addressed) and `metadata.json`; state survives restarts. Absent: in memory. */
+  /** Folder for blobs (content-addressed) and `metadata.json`, so state survives restarts. Default: in memory only. */
   storageDirectory?: string;
-  /** The `service` of challenges and the audience of tokens; default `<host>:<port>`. */
+  /** The `service` of auth challenges and the audience of tokens; default `<host>:<port>` (the actual port). */
   serviceName?: string;
-  /** Let `grant_type=password` without credentials obtain pull / catalog tokens. Default false. */
+  /** Let callers without credentials (`grant_type=password`, empty password) obtain pull and catalog tokens. Default false. */
   anonymousPull?: boolean;
-  /** Require tokens. Default true; false makes an open registry (the `/oauth2` endpoints still answer). */
+  /** Require bearer tokens. Default true; false makes an open registry (the `/oauth2` endpoints still answer). */
   authentication?: boolean;
-  /** PEM certificate and key: serve HTTPS. */
+  /** PEM certificate and private key: serve HTTPS instead of HTTP. Default: HTTP. */
   tls?: { cert: string | Buffer; key: string | Buffer };
-  /** Default 3600. */
+  /** Lifetime of access tokens from `/oauth2/token`, in seconds (positive integer). Default 3600. */
   accessTokenLifetimeSeconds?: number;
-  /** Default 10800. */
+  /** Lifetime of refresh tokens from `/oauth2/exchange`, in seconds (positive integer). Default 10800. */
   refreshTokenLifetimeSeconds?: number;
-  /** Largest page any listing returns, whatever `n` asks; default 1000. */
+  /** Largest page any listing returns, whatever `n` asks (positive integer); default 1000. */
   maxPageSize?: number;
   /** The token `/oauth2/exchange` accepts in place of a Microsoft Entra token; default {@link DEFAULT_DEV_TOKEN}. */
   devToken?: string;
@@ -44,24 +45,33 @@ export interface AcrEmulatorOptions {
   redirectBlobDownloads?: boolean;
 }
 
+/** Which {@link RequestLogEntry | request log entries} to count; an entry must match every field given. */
 export interface RequestFilter {
+  /** HTTP method, compared case-insensitively (`get` matches `GET`). */
   method?: string;
-  /** Decoded path, exactly or by pattern. */
+  /** Decoded path, matched exactly (string) or tested against (RegExp). */
   path?: string | RegExp;
+  /** Endpoint name, as in {@link RequestLogEntry.operation} (`manifest`, `blob`, `acrTags`, ...). */
   operation?: string;
 }
 
 /** Environment variables that make `DefaultAzureCredential` get the dev token from the emulator. */
 export interface ManagedIdentityEnvironment {
+  /** The emulator's managed identity endpoint, `<endpoint>/_identity/token`. */
   IDENTITY_ENDPOINT: string;
+  /** A random secret, new for each emulator instance, that requests to the endpoint must send as `X-IDENTITY-HEADER`. */
   IDENTITY_HEADER: string;
 }
 
+/** A running emulator, as {@link startAcrEmulator} returns it. */
 export interface AcrEmulator {
   /** Base URL, e.g. `http://127.0.0.1:51234`. */
   readonly endpoint: string;
+  /** The TCP port it listens on (the one picked when {@link AcrEmulatorOptions.port} was 0). */
   readonly port: number;
+  /** The `service` of its auth challenges and the audience of its tokens. */
   readonly serviceName: string;
+  /** The token `/oauth2/exchange` accepts in place of a Microsoft Entra token, and {@link AcrEmulator.credential} returns. */
   readonly devToken: string;
   /** Returns the dev token: `new ContainerRegistryClient(emulator.endpoint, emulator.credential)`. */
   readonly credential: TokenCredential;
@@ -73,12 +83,23 @@ export interface AcrEmulator {
   readonly managedIdentityEnvironment: ManagedIdentityEnvironment;
   /** Every request served so far, oldest first. */
   readonly requestLog: readonly RequestLogEntry[];
+  /** How many entries of {@link AcrEmulator.requestLog} match `filter`; all of them without one. */
   countRequests(filter?: RequestFilter): number;
+  /** Empties {@link AcrEmulator.requestLog} (in place: the same array stays valid). */
   clearRequestLog(): void;
-  /** Loads repositories, blobs, manifests (bytes, or metadata only), tags and attributes. */
+  /**
+   * Loads repositories, blobs, manifests (bytes, or metadata only), tags and attributes, adding to or
+   * replacing what is there (nothing is removed). Throws `RangeError` when content does not match its
+   * digest, a blob has no content and is not stored, or a tag points at an unknown manifest.
+   */
   seed(state: EmulatorState): Promise<void>;
-  /** The current state; blob bytes only when asked (they can be large). */
+  /**
+   * The current state in the {@link AcrEmulator.seed} format: every repository with its times and
+   * attributes, blob digests and sizes, manifests (with their bytes when known) and tags. Blob bytes
+   * are included only with `includeBlobContent: true` (default false: they can be large).
+   */
   snapshot(options?: { includeBlobContent?: boolean }): Promise<EmulatorState>;
+  /** Stops the server (dropping open connections), cancels unfinished uploads and waits for pending metadata saves. */
   close(): Promise<void>;
 }
 
@@ -96,7 +117,10 @@ function matches(entry: RequestLogEntry, filter: RequestFilter): boolean {
   return filter.path === undefined || entry.path === filter.path;
 }
 
-/** Starts an emulator of Azure Container Registry's data plane: OCI distribution, `/acr/v1` and `/oauth2`. */
+/**
+ * Starts an emulator of Azure Container Registry's data plane: OCI distribution, `/acr/v1` and `/oauth2`.
+ * Resolves once it listens; throws `TypeError` / `RangeError` for invalid options.
+ */
 export async function startAcrEmulator(options: AcrEmulatorOptions = {}): Promise<AcrEmulator> {
   const host = options.host ?? "127.0.0.1";
   const port = positiveInteger(options.port, "port", 0, true);

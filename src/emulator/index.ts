@@ -1,6 +1,8 @@
 /**
  * A local emulator of Azure Container Registry: the OCI distribution API, ACR's `/acr/v1`
  * metadata API and its `/oauth2` token exchange. Published as `@azure/container-registry/emulator`.
+ *
+ * @packageDocumentation
  */
 export { startAcrEmulator } from "./emulator.js";
 export type { AcrEmulator, AcrEmulatorOptions, ManagedIdentityEnvironment, RequestFilter } from "./emulator.js";

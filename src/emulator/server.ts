@@ -14,6 +14,7 @@ import { METHODS, route, type Route } from "./http/router.js";
 
 /** One served request, for tests that count calls. Never holds headers or bodies (tokens live there). */
 export interface RequestLogEntry {
+  /** HTTP method as received (`GET`, `PUT`, ...). */
   method: string;
   /** Decoded path (`/v2/library/hello-world/manifests/latest`). */
   path: string;
@@ -21,7 +22,9 @@ export interface RequestLogEntry {
   query: string;
   /** Which endpoint served it (`manifest`, `upload`, `acrTags`, ...), or undefined when none matched. */
   operation?: string;
+  /** HTTP status code of the response. */
   status: number;
+  /** Time from the request's arrival to the end of the response, in milliseconds (fractional). */
   durationMs: number;
 }
 

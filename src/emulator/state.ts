@@ -11,9 +11,11 @@ import type { Registry } from "./registry.js";
 
 /** A blob: with `content`, or only `digest` when the bytes are already in the emulator's storage. */
 export interface BlobState {
+  /** `sha256:<hex>`; required without `content`, and checked against it when both are given. */
   digest?: string;
+  /** Size in bytes, as `snapshot()` reports it; `seed()` ignores it. */
   size?: number;
-  /** Bytes; a string is taken as UTF-8 text. */
+  /** Bytes; a string is taken as UTF-8 text. `snapshot()` includes them only with `includeBlobContent`. */
   content?: Uint8Array | string;
 }
 
@@ -22,35 +24,57 @@ export interface BlobState {
  * `digest` and properties to import a manifest as metadata only (`/acr/v1` serves it, `/v2` does not).
  */
 export interface ManifestState extends Partial<ManifestProperties> {
+  /** `sha256:<hex>`; required without `content`, and checked against it when both are given. */
   digest?: string;
+  /** Exact manifest bytes (a string is taken as UTF-8); absent in `snapshot()` for a manifest imported as metadata only. */
   content?: Uint8Array | string;
+  /** Manifest media type; default: from `content` (its `mediaType`, or its shape), else the OCI image manifest type. */
   mediaType?: string;
+  /** When it was pushed, as an ISO 8601 string; default the time of `seed()`. */
   createdTime?: string;
+  /** When it last changed, as an ISO 8601 string; default `createdTime`. */
   lastUpdateTime?: string;
+  /** Lock flags; flags not given are true. */
   changeableAttributes?: Partial<ChangeableAttributes>;
 }
 
+/** A tag of a repository. */
 export interface TagState {
+  /** Tag name, e.g. `latest`. */
   name: string;
+  /** Digest of the manifest it points at, which must be in the repository (seeded earlier or in the same state). */
   digest: string;
+  /** When it was created, as an ISO 8601 string; default the time of `seed()`. */
   createdTime?: string;
+  /** When it last changed, as an ISO 8601 string; default `createdTime`. */
   lastUpdateTime?: string;
+  /** Whether ACR reports the tag as signed (reported only); default false. */
   signed?: boolean;
+  /** Lock flags; flags not given are true. */
   changeableAttributes?: Partial<ChangeableAttributes>;
 }
 
+/** A repository with its blobs, manifests and tags (seeded in that order). */
 export interface RepositoryState {
+  /** Repository name, e.g. `library/hello-world`. */
   name: string;
+  /** When it was created, as an ISO 8601 string; default: unchanged, or the time of `seed()` for a new repository. */
   createdTime?: string;
+  /** When it last changed, as an ISO 8601 string; default: unchanged, or the time of `seed()` for a new repository. */
   lastUpdateTime?: string;
+  /** Lock flags; `seed()` replaces the repository's flags, and flags not given are true. */
   changeableAttributes?: Partial<ChangeableAttributes>;
+  /** Blobs (layers, configs) linked into the repository; each needs `content` or an already stored `digest`. */
   blobs?: BlobState[];
+  /** Manifests; list an index after its children so that its `imageSize` sums theirs. */
   manifests?: ManifestState[];
+  /** Tags, each pointing at a manifest of this repository. */
   tags?: TagState[];
 }
 
 /** The whole registry, as `seed()` takes it and `snapshot()` returns it. */
 export interface EmulatorState {
+  /** Every repository (`seed()` leaves repositories not listed untouched). */
   repositories: RepositoryState[];
 }
 
