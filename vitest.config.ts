@@ -9,5 +9,7 @@ export default defineConfig({
     // Live suites start their own registries on ephemeral ports; files run in parallel processes.
     pool: "forks",
     reporters: ["default"],
+    // Builds dist/ when missing and links it into the samples, which import the built package.
+    globalSetup: ["test/samples/globalSetup.ts"],
   },
 });
