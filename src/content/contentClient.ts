@@ -1,7 +1,9 @@
 import type { TokenCredential } from "@azure/core-auth";
 import type { OperationOptions } from "@azure/core-client";
 import { createDefaultHttpClient } from "@azure/core-rest-pipeline";
+import type { PagedAsyncIterableIterator } from "@azure/core-paging";
 import { logger } from "../logger.js";
+import { createPagedIterator, type Page } from "../paging/pagedIterator.js";
 import { connectToRegistry } from "../pipeline.js";
 import { traceOperation } from "../tracing.js";
 import { redactUrl } from "../utils/sanitize.js";
@@ -20,6 +22,7 @@ import type {
   GetBlobPropertiesOptions,
   GetManifestOptions,
   GetManifestResult,
+  ListTagNamesOptions,
   MountBlobOptions,
   MountBlobResult,
   SetManifestOptions,
@@ -31,6 +34,9 @@ import { sendFollowingRedirects, sendToRedirectTarget } from "./redirect.js";
 import { assertBlobContent, assertSize, prepareUploadSource, type BlobContent } from "./source.js";
 import { ensureStatus, RegistryTransport, type RawRequest } from "./transport.js";
 import { DEFAULT_UPLOAD_CHUNK_BYTES, uploadBlob } from "./upload.js";
+
+/** A page of tag names; `continuationToken` resumes the listing. */
+export type TagNamePageResponse = Page<string>;
 
 const DEFAULT_MAX_RESUME_ATTEMPTS = 3;
 const RESUME_DELAY_MS = 200;
@@ -151,7 +157,7 @@ export class ContainerRegistryContentClient {
       );
       const confirmed = response.headers.get("docker-content-digest");
       if (confirmed) assertDigestMatches("The registry stored the manifest under another digest", digest, confirmed);
-      return { digest };
+      return { digest, sizeInBytes: bytes.length };
     });
   }
 
@@ -247,6 +253,26 @@ export class ContainerRegistryContentClient {
       redirectedUrl = followed.redirectedUrl;
       return positionOf(followed.response, offset);
     };
+  }
+
+  /**
+   * Lists the repository's tags with the OCI distribution API (`GET /v2/<name>/tags/list`), in
+   * the registry's (lexical) order, following its `Link` pages. Works on any OCI registry; on ACR,
+   * {@link RegistryArtifact.listTagProperties} gives the tags of one artifact with their properties.
+   */
+  listTagNames(options: ListTagNamesOptions = {}): PagedAsyncIterableIterator<string, TagNamePageResponse> {
+    return createPagedIterator(this.endpoint, (nextLink, maxPageSize) =>
+      traceOperation("ContainerRegistryContentClient.listTagNames", options, async (updated) => {
+        const url = new URL(nextLink ?? `/v2/${this.repositoryName}/tags/list`, this.endpoint);
+        if (!nextLink && maxPageSize !== undefined) url.searchParams.set("n", String(maxPageSize));
+        const response = ensureStatus(
+          await this.transport.send(this.request("GET", url.href, updated, { headers: { Accept: "application/json" } })),
+          [200],
+        );
+        const body = JSON.parse(response.bodyAsText ?? "{}") as { tags?: string[] | null };
+        return { items: body.tags ?? [], link: response.headers.get("link") };
+      }),
+    );
   }
 
   /** Deletes a blob. A blob that does not exist counts as deleted. */

@@ -1,4 +1,4 @@
-export { ContainerRegistryContentClient } from "./contentClient.js";
+export { ContainerRegistryContentClient, type TagNamePageResponse } from "./contentClient.js";
 export { DigestMismatchError } from "./errors.js";
 export { KnownManifestMediaType } from "./mediaTypes.js";
 export type { ManifestContent } from "./manifests.js";
@@ -16,6 +16,7 @@ export type {
   GetBlobPropertiesOptions,
   GetManifestOptions,
   GetManifestResult,
+  ListTagNamesOptions,
   Manifest,
   MountBlobOptions,
   MountBlobResult,

@@ -182,6 +182,8 @@ export interface SetManifestOptions extends OperationOptions {
 export interface SetManifestResult {
   /** Digest of the manifest bytes that were pushed, confirmed by the registry. */
   digest: string;
+  /** Size of the manifest bytes that were pushed: with the digest, what a descriptor of it (in an index) needs. */
+  sizeInBytes: number;
 }
 
 /** Options of {@link ContainerRegistryContentClient.deleteManifest}. */
@@ -236,6 +238,9 @@ export interface DownloadBlobResult {
    */
   content: NodeJS.ReadableStream;
 }
+
+/** Options of {@link ContainerRegistryContentClient.listTagNames}. */
+export interface ListTagNamesOptions extends OperationOptions {}
 
 /** Options of {@link ContainerRegistryContentClient.deleteBlob}. */
 export interface DeleteBlobOptions extends OperationOptions {}

@@ -119,18 +119,21 @@ describe("emulator: ACR authentication", () => {
     }
   });
 
-  it("grants anonymous tokens pull and catalog only, when anonymous pull is on", async () => {
+  it("grants anonymous tokens pull, metadata reads and the catalog only, when anonymous pull is on", async () => {
     const open = await startAcrEmulator({ anonymousPull: true });
     try {
       await pushImage(client(open, await tokenFor(open, "repository:public:pull,push")), "public", "v1");
       const response = await fetch(`${open.endpoint}/oauth2/token`, {
         method: "POST",
-        body: form({ grant_type: "password", service: open.serviceName, refresh_token: "", scope: "repository:public:pull,push,metadata_write registry:catalog:*" }),
+        body: form({ grant_type: "password", service: open.serviceName, refresh_token: "", scope: "repository:public:pull,push,metadata_read,metadata_write registry:catalog:*" }),
       });
       const { access_token } = (await response.json()) as { access_token: string };
       const call = client(open, access_token);
       expect((await call("/v2/public/manifests/v1")).status).toBe(200);
       expect((await call("/v2/_catalog")).status).toBe(200);
+      expect((await call("/acr/v1/public/_tags")).status).toBe(200);
+      const update = await call("/acr/v1/public", { method: "PATCH", body: JSON.stringify({ deleteEnabled: false }) });
+      expect(update.status).toBe(401);
       const push = await call("/v2/public/blobs/uploads/", { method: "POST" });
       expect(push.status).toBe(401);
       expect(push.headers.get("www-authenticate")).toContain('error="insufficient_scope"');

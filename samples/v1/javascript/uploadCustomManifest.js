@@ -58,10 +58,9 @@ async function main() {
       config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: config.digest, size: config.sizeInBytes },
       layers: [],
     };
-    // Serialised here, because the index needs the manifest's size in bytes.
-    const imageBytes = Buffer.from(JSON.stringify(image));
-    const { digest } = await client.setManifest(imageBytes);
-    platforms.push({ mediaType: KnownManifestMediaType.OciImageManifest, digest, size: imageBytes.length, platform: { architecture, os: "linux" } });
+    // setManifest reports the digest and size of the bytes it pushed: what the index's descriptor needs.
+    const { digest, sizeInBytes } = await client.setManifest(image);
+    platforms.push({ mediaType: KnownManifestMediaType.OciImageManifest, digest, size: sizeInBytes, platform: { architecture, os: "linux" } });
     console.log(`Pushed the linux/${architecture} image as ${digest}`);
   }
   const index = { schemaVersion: 2, mediaType: KnownManifestMediaType.OciImageIndex, manifests: platforms };

@@ -118,11 +118,14 @@ export class TokenService {
     );
   }
 
-  /** The developer may do anything; an anonymous caller may only pull and list the catalog. */
+  /**
+   * The developer may do anything. An anonymous caller (a registry with anonymous pull) may do what
+   * ACR allows then: pull, read metadata (tags, manifests, properties) and list the catalog.
+   */
   private grantable(subject: string, entry: AccessEntry): string[] {
     if (subject === DEV_SUBJECT) return entry.actions;
     if (entry.type === "registry" && entry.name === "catalog") return entry.actions.filter((a) => a === "*");
-    return entry.type === "repository" ? entry.actions.filter((a) => a === "pull") : [];
+    return entry.type === "repository" ? entry.actions.filter((a) => a === "pull" || a === "metadata_read") : [];
   }
 
   private refreshSubject(refreshToken: string): string {

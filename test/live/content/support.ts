@@ -1,7 +1,7 @@
 // Shared by the content client's live suites.
 import { createHash } from "node:crypto";
 import { ContainerRegistryContentClient, type ContainerRegistryContentClientOptions } from "../../../src/index.js";
-import type { RunningRegistry } from "../../utils/registry.js";
+import type { TokenCredential } from "@azure/core-auth";
 
 export const MiB = 1024 * 1024;
 
@@ -22,8 +22,15 @@ export function bytes(length: number, seed: number): Buffer {
   return out.subarray(0, length);
 }
 
-export function contentClient(registry: RunningRegistry, repository: string, options: ContainerRegistryContentClientOptions = {}): ContainerRegistryContentClient {
-  return new ContainerRegistryContentClient(registry.endpoint, repository, {
+/** A registry a live suite talks to: the CNCF distribution registry, or the ACR emulator (with its credential). */
+export interface LiveRegistry {
+  endpoint: string;
+  caCert?: string;
+  credential?: TokenCredential;
+}
+
+export function contentClient(registry: LiveRegistry, repository: string, options: ContainerRegistryContentClientOptions = {}): ContainerRegistryContentClient {
+  return new ContainerRegistryContentClient(registry.endpoint, repository, registry.credential, {
     ...(registry.caCert && { tlsOptions: { ca: registry.caCert } }),
     retryOptions: { maxRetries: 0 },
     ...options,

@@ -46,10 +46,10 @@ describe("manifests", () => {
   it("pushes by digest when no tag is given, keeping bytes exactly", async () => {
     const { registry, client } = setup();
     const pretty = Buffer.from(JSON.stringify(manifest, null, 2) + "\n");
-    expect(await client.setManifest(pretty)).toEqual({ digest: sha256(pretty) });
+    expect(await client.setManifest(pretty)).toEqual({ digest: sha256(pretty), sizeInBytes: pretty.length });
     expect(decodeURIComponent(new URL(registry.requests[0]!.url).pathname)).toBe(`/v2/library/test/manifests/${sha256(pretty)}`);
     expect(registry.manifests.get(sha256(pretty))?.bytes.equals(pretty)).toBe(true);
-    expect(await client.setManifest(Readable.from([pretty]))).toEqual({ digest: sha256(pretty) });
+    expect(await client.setManifest(Readable.from([pretty]))).toEqual({ digest: sha256(pretty), sizeInBytes: pretty.length });
   });
 
   it("refuses a Docker manifest without a media type before sending anything", async () => {
