@@ -78,6 +78,7 @@ async function measure(ctx, scenario, contender, rep) {
         wallSeconds: result.wallSeconds,
         requests: result.requests,
         maxRssKiB: result.maxRssKiB,
+        ...(result.rssBeforeKiB && { rssBeforeKiB: Math.round(result.rssBeforeKiB) }),
         ...(result.build && { libraryBuild: result.build }),
         ...(run.bytes && { bytes: run.bytes, mbps: run.bytes / 1e6 / result.seconds }),
         ...(result.detail.latenciesMs && { latenciesMs: result.detail.latenciesMs.map((ms) => Math.round(ms * 1000) / 1000) }),

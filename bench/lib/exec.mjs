@@ -1,6 +1,8 @@
 // Runs one client process under GNU time, which reports the peak RSS of the process (for a shell
 // pipeline: of its largest process) and its CPU time (a pipeline's: all of its processes) without
-// instrumenting it.
+// instrumenting it. Not the child's own process.resourceUsage().maxRSS: Linux keeps a process's
+// peak RSS across fork and exec, so a child forked by this runner (over 100 MiB with its random
+// body) would report the runner's peak instead of its own; GNU time is a 2 MiB parent.
 import { spawn } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";

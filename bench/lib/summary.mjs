@@ -23,6 +23,7 @@ export function summarize(scenarios, contenders, runs) {
         row.cpuSeconds = median(ok.map((r) => r.cpuSeconds));
         row.requests = Math.max(...ok.map((r) => r.requests));
         row.peakRssMiB = Math.max(...ok.map((r) => r.maxRssKiB)) / 1024;
+        if (ok[0].rssBeforeKiB) row.rssBeforeMiB = median(ok.map((r) => r.rssBeforeKiB)) / 1024;
         if (scenario.kind === "throughput") {
           const mbps = ok.map((r) => r.mbps);
           row.mbps = { median: median(mbps), range: minMax(mbps) };
