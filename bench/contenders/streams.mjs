@@ -19,7 +19,7 @@ export function layoutBlobPath(dir, digest) {
 }
 
 /** The manifest tagged `tag` in an OCI image layout: its bytes and its parsed JSON. */
-export async function readLayoutManifest(dir, tag) {
+async function readLayoutManifest(dir, tag) {
   const index = JSON.parse(await readFile(path.join(dir, "index.json"), "utf8"));
   const entry = index.manifests.find((m) => m.annotations?.["org.opencontainers.image.ref.name"] === tag);
   const bytes = await readFile(layoutBlobPath(dir, entry.digest));

@@ -22,7 +22,7 @@ function randomBody() {
   return body;
 }
 
-export function sha256(bytes) {
+function sha256(bytes) {
   return "sha256:" + createHash("sha256").update(bytes).digest("hex");
 }
 

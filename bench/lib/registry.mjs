@@ -50,7 +50,7 @@ function listeningPort(pid) {
  * Several registries may share one `dataDir`, as replicas behind a load balancer do: the
  * filesystem driver keeps no state of its own in memory but a cache of blob descriptors.
  * @param {{dataDir: string, tls?: {cert: string, key: string}, relativeUrls?: boolean}} options
- * @returns {Promise<{endpoint: string, host: string, port: number, dataDir: string, stop(): Promise<void>}>}
+ * @returns {Promise<{endpoint: string, dataDir: string, stop(): Promise<void>}>}
  */
 export async function startRegistry({ dataDir, tls, relativeUrls = false }) {
   const dir = makeTempDir("registry");
@@ -103,8 +103,7 @@ export async function startRegistry({ dataDir, tls, relativeUrls = false }) {
     }
     await sleep(10);
   }
-  const host = `127.0.0.1:${port}`;
-  return { endpoint: `${tls ? "https" : "http"}://${host}`, host, port, dataDir, stop };
+  return { endpoint: `${tls ? "https" : "http"}://127.0.0.1:${port}`, dataDir, stop };
 }
 
 /**
