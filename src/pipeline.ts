@@ -1,7 +1,9 @@
 import type { TokenCredential } from "@azure/core-auth";
 import type { InternalClientPipelineOptions } from "@azure/core-client";
+import { formDataPolicyName } from "@azure/core-rest-pipeline";
 import { GeneratedClient, type GeneratedClientOptionalParams } from "./generated/index.js";
 import { acrAuthenticationPolicy } from "./auth/authenticationPolicy.js";
+import { formBodyPolicy } from "./auth/formBodyPolicy.js";
 import { AcrTokenService } from "./auth/tokenService.js";
 import type { ContainerRegistryClientOptions } from "./clientOptions.js";
 import { LATEST_API_VERSION } from "./constants.js";
@@ -61,11 +63,16 @@ export function connectToRegistry(
     },
   };
   const apiVersion = serviceVersion ?? LATEST_API_VERSION;
-  const tokens = new AcrTokenService(new GeneratedClient(origin, apiVersion, clientOptions), {
+  const tokenClient = new GeneratedClient(origin, apiVersion, clientOptions);
+  tokenClient.pipeline.removePolicy({ name: formDataPolicyName });
+  tokenClient.pipeline.addPolicy(formBodyPolicy(), { phase: "Serialize" });
+  const tokens = new AcrTokenService(tokenClient, {
     credential,
     entraScope: audience ? `${audience.replace(/\/+$/, "")}/.default` : undefined,
   });
   const client = new GeneratedClient(origin, apiVersion, clientOptions);
+  // No registry operation sends a form; see formBodyPolicy for why core's form policy is left out.
+  client.pipeline.removePolicy({ name: formDataPolicyName });
   client.pipeline.addPolicy(acrAuthenticationPolicy(origin, tokens), { phase: "Sign" });
   if (origin.startsWith("http:")) {
     // Raw requests (blob streams, the OCI catalog) do not inherit the option from the operation layer.

@@ -5,6 +5,7 @@ import {
   createPipelineFromOptions,
   createPipelineRequest,
   decompressResponsePolicyName,
+  formDataPolicyName,
   setClientRequestIdPolicyName,
   type HttpClient,
   type HttpMethods,
@@ -120,5 +121,7 @@ function createAnonymousPipeline(options: ContainerRegistryClientOptions): Pipel
   });
   pipeline.removePolicy({ name: setClientRequestIdPolicyName });
   pipeline.removePolicy({ name: decompressResponsePolicyName });
+  // Blob GETs send no forms; core's form policy would load undici (see auth/formBodyPolicy.ts).
+  pipeline.removePolicy({ name: formDataPolicyName });
   return pipeline;
 }
