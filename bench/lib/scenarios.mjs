@@ -183,8 +183,8 @@ function listTags(count) {
     title: `list ${count} tags`,
     kind: "listing",
     operation: "tags",
-    // The library has no OCI tags/list API yet (its listTagProperties is ACR's /acr/v1): raw only.
-    contenders: ["node", "curl"],
+    // The official SDK lists tags only through ACR's /acr/v1, which a distribution registry lacks.
+    contenders: ["library", "node", "curl"],
     async setup(ctx) {
       const configFile = scratchPath(ctx, "config");
       writeFileSync(configFile, "{}");
