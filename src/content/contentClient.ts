@@ -1,6 +1,6 @@
 import type { TokenCredential } from "@azure/core-auth";
 import type { OperationOptions } from "@azure/core-client";
-import { createDefaultHttpClient } from "@azure/core-rest-pipeline";
+import { createDefaultHttpClient, type HttpClient } from "@azure/core-rest-pipeline";
 import type { PagedAsyncIterableIterator } from "@azure/core-paging";
 import { logger } from "../logger.js";
 import { createPagedIterator, type Page } from "../paging/pagedIterator.js";
@@ -9,7 +9,8 @@ import { traceOperation } from "../tracing.js";
 import { redactUrl } from "../utils/sanitize.js";
 import { assertDigest, assertRepositoryName, assertTag, assertTagOrDigest, isDigest } from "../utils/validation.js";
 import { assertDigestMatches, computeDigest, digestAlgorithm } from "./digest.js";
-import { positionOf, VerifyingBlobStream, type BlobOpener } from "./download.js";
+import { positionOf, VerifyingBlobStream, type BlobDownloadOptions, type BlobOpener } from "./download.js";
+import { downloadToFile } from "./downloadToFile.js";
 import { manifestBytes, parseManifest, readManifestBody, resolveManifestMediaType, type ManifestContent } from "./manifests.js";
 import { essence, MANIFEST_ACCEPT_HEADER } from "./mediaTypes.js";
 import type {
@@ -19,6 +20,8 @@ import type {
   DeleteManifestOptions,
   DownloadBlobOptions,
   DownloadBlobResult,
+  DownloadBlobToFileOptions,
+  DownloadBlobToFileResult,
   GetBlobPropertiesOptions,
   GetManifestOptions,
   GetManifestResult,
@@ -32,6 +35,7 @@ import type {
 } from "./models.js";
 import { sendFollowingRedirects, sendToRedirectTarget } from "./redirect.js";
 import { assertBlobContent, assertSize, prepareUploadSource, type BlobContent } from "./source.js";
+import { StaticBufferHttpClient } from "./staticBufferHttpClient.js";
 import { ensureStatus, RegistryTransport, type RawRequest } from "./transport.js";
 import { DEFAULT_UPLOAD_CHUNK_BYTES, uploadBlob } from "./upload.js";
 
@@ -40,6 +44,13 @@ export type TagNamePageResponse = Page<string>;
 
 const DEFAULT_MAX_RESUME_ATTEMPTS = 3;
 const RESUME_DELAY_MS = 200;
+
+/** Bad download input throws before any request. */
+function assertDownloadArguments(digest: string, options: DownloadBlobOptions): void {
+  assertDigest(digest);
+  digestAlgorithm(digest);
+  assertSize(options.maxResumeAttempts, "maxResumeAttempts");
+}
 
 function isCredential(value: unknown): value is TokenCredential {
   return typeof (value as TokenCredential | undefined)?.getToken === "function";
@@ -59,6 +70,8 @@ export class ContainerRegistryContentClient {
   readonly repositoryName: string;
   private readonly transport: RegistryTransport;
   private readonly chunkSizeInBytes: number;
+  /** The last hop of blob GETs into files. */
+  private readonly fileDownloadHttpClient: HttpClient;
 
   /**
    * Creates a client of one repository.
@@ -94,6 +107,9 @@ export class ContainerRegistryContentClient {
     this.repositoryName = repositoryName;
     this.chunkSizeInBytes = uploadChunkSizeInBytes ?? DEFAULT_UPLOAD_CHUNK_BYTES;
     this.transport = new RegistryTransport(connection, httpClient, registryOptions);
+    // A caller's own HttpClient (a recorder, a custom transport) sees every request; otherwise
+    // files are downloaded without an allocation per socket read.
+    this.fileDownloadHttpClient = registryOptions.httpClient ?? new StaticBufferHttpClient(httpClient);
   }
 
   private url(kind: "manifests" | "blobs", reference: string): string {
@@ -209,37 +225,66 @@ export class ContainerRegistryContentClient {
    * Redirects to other hosts (ACR's blob storage) are followed without credentials.
    */
   downloadBlob(digest: string, options: DownloadBlobOptions = {}): Promise<DownloadBlobResult> {
-    assertDigest(digest);
-    digestAlgorithm(digest);
-    assertSize(options.maxResumeAttempts, "maxResumeAttempts");
+    assertDownloadArguments(digest, options);
     return traceOperation("ContainerRegistryContentClient.downloadBlob", options, async (updated) => {
-      const open = this.blobOpener(digest, updated);
-      const first = await open(0, updated.abortSignal);
-      const content = new VerifyingBlobStream(
-        {
-          expectedDigest: digest,
-          open,
-          maxResumeAttempts: options.maxResumeAttempts ?? DEFAULT_MAX_RESUME_ATTEMPTS,
-          resumeDelayInMs: RESUME_DELAY_MS,
-          abortSignal: updated.abortSignal,
-          onProgress: options.onProgress,
-        },
-        first,
-      );
+      const download = this.downloadOptions(digest, updated, options);
+      const content = new VerifyingBlobStream(download, await download.open(0, updated.abortSignal));
       return { digest, sizeInBytes: content.sizeInBytes, content };
     });
+  }
+
+  /**
+   * Downloads a blob into a file, verified and atomically: the bytes go to a temporary file beside
+   * it (`<filePath>.<random>.partial`), hashed as they arrive, and that file is renamed onto
+   * `filePath` only once the whole blob matched its digest. On any failure (a
+   * {@link DigestMismatchError}, an `AbortError`, a `RestError`, a connection that could not be
+   * resumed) the temporary file is removed and `filePath` is left as it was.
+   *
+   * Bytes are written from the socket's read buffers, with no allocation per read, which keeps
+   * the process's memory flat however large the blob (through a proxy, an `agent` or an
+   * `httpClient` of the caller's, they come through that client as for a stream). A dropped
+   * connection is resumed where it stopped, and redirects to other hosts are followed without
+   * credentials, as with {@link ContainerRegistryContentClient.downloadBlob}.
+   * @param filePath - The file to create or replace; its folder must exist.
+   */
+  downloadBlobToFile(digest: string, filePath: string, options: DownloadBlobToFileOptions = {}): Promise<DownloadBlobToFileResult> {
+    assertDownloadArguments(digest, options);
+    if (typeof filePath !== "string" || filePath === "") throw new TypeError("filePath must be a non-empty string");
+    return traceOperation("ContainerRegistryContentClient.downloadBlobToFile", options, async (updated) => {
+      const download = this.downloadOptions(digest, updated, options, this.fileDownloadHttpClient);
+      const sizeInBytes = await downloadToFile(filePath, await download.open(0, updated.abortSignal), download);
+      return { digest, sizeInBytes };
+    });
+  }
+
+  /** How a download of `digest` opens, verifies and resumes the blob; `httpClient` is the last hop of its GETs. */
+  private downloadOptions(
+    digest: string,
+    updated: OperationOptions,
+    options: DownloadBlobOptions,
+    httpClient?: HttpClient,
+  ): BlobDownloadOptions {
+    return {
+      expectedDigest: digest,
+      open: this.blobOpener(digest, updated, httpClient),
+      maxResumeAttempts: options.maxResumeAttempts ?? DEFAULT_MAX_RESUME_ATTEMPTS,
+      resumeDelayInMs: RESUME_DELAY_MS,
+      abortSignal: updated.abortSignal,
+      onProgress: options.onProgress,
+    };
   }
 
   /**
    * Opens the blob at an offset. A resume first goes back to the URL the registry redirected to
    * (it is signed and skips the registry), then to the registry when that fails.
    */
-  private blobOpener(digest: string, options: OperationOptions): BlobOpener {
+  private blobOpener(digest: string, options: OperationOptions, httpClient?: HttpClient): BlobOpener {
     let redirectedUrl: string | undefined;
     return async (offset, abortSignal) => {
       const request = this.request("GET", this.url("blobs", digest), { ...options, abortSignal }, {
         headers: { Accept: "application/octet-stream", ...(offset > 0 ? { Range: `bytes=${offset}-` } : {}) },
         streamStatuses: [200, 206],
+        httpClient,
       });
       if (redirectedUrl && offset > 0) {
         try {

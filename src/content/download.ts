@@ -19,7 +19,8 @@ export interface OpenedBlob {
 /** Opens the blob at a byte offset (a `Range` request when the offset is not 0). */
 export type BlobOpener = (offset: number, abortSignal?: AbortSignalLike) => Promise<OpenedBlob>;
 
-interface VerifyingStreamOptions {
+/** What a download needs to verify its bytes and resume a dropped connection. */
+export interface BlobDownloadOptions {
   expectedDigest: string;
   open: BlobOpener;
   maxResumeAttempts: number;
@@ -59,38 +60,116 @@ function isPermanent(error: unknown): boolean {
 }
 
 /**
+ * Where a blob download stands, whatever carries its bytes (a stream or a file): it hashes the
+ * bytes as they pass, skips those a resumed response repeats, counts progress, and reopens the blob
+ * after a dropped connection, up to `maxResumeAttempts` times in a row without progress, with a
+ * growing pause.
+ */
+export class BlobDownload {
+  private readonly digester: Digester;
+  private skip: number;
+  private failures = 0;
+  /** Bytes delivered so far: where a resume starts. */
+  offset = 0;
+  /** Size of the blob when a response told it. */
+  totalBytes?: number;
+
+  constructor(
+    private readonly options: BlobDownloadOptions,
+    first: OpenedBlob,
+  ) {
+    this.digester = new Digester(options.expectedDigest);
+    this.skip = first.skip;
+    this.totalBytes = first.totalBytes;
+  }
+
+  /**
+   * Takes the next bytes of the current response body and returns those to deliver (possibly
+   * none): the ones past what was delivered before, hashed and counted.
+   */
+  accept(chunk: Buffer): Buffer {
+    const skipped = Math.min(this.skip, chunk.length);
+    this.skip -= skipped;
+    const bytes = skipped > 0 ? chunk.subarray(skipped) : chunk;
+    // Only new bytes are progress: an empty chunk must not reset the count of resume attempts.
+    if (bytes.length === 0) return bytes;
+    this.digester.update(bytes);
+    this.offset += bytes.length;
+    this.failures = 0;
+    this.options.onProgress?.({ loadedBytes: this.offset, totalBytes: this.totalBytes });
+    return bytes;
+  }
+
+  /** After a body ended: an error when it ended before the blob's announced size (the connection dropped). */
+  shortfall(): Error | undefined {
+    if (this.totalBytes !== undefined && this.offset < this.totalBytes) {
+      return new Error(`The connection ended after ${this.offset} of ${this.totalBytes} bytes`);
+    }
+    return undefined;
+  }
+
+  /** After the whole blob passed: a DigestMismatchError when its bytes do not hash to the digest. */
+  verify(): DigestMismatchError | undefined {
+    const actual = this.digester.digest();
+    const expected = this.options.expectedDigest;
+    if (actual === expected.toLowerCase()) return undefined;
+    return new DigestMismatchError(`The downloaded blob does not match its digest: expected ${expected}, got ${actual}`, expected, actual);
+  }
+
+  /**
+   * Reopens the blob where the delivered bytes end, after the connection dropped with `cause`.
+   * Rejects with `cause` once the attempts are spent, with an AbortError when aborted, and with
+   * an opening failure that asking again will not change (a 4xx other than 408 and 429).
+   */
+  async resume(cause: Error): Promise<OpenedBlob> {
+    const { abortSignal } = this.options;
+    for (;;) {
+      if (abortSignal?.aborted) throw new AbortError("The download was aborted.");
+      if (this.failures >= this.options.maxResumeAttempts) throw cause;
+      this.failures += 1;
+      const wait = this.options.resumeDelayInMs * 2 ** (this.failures - 1);
+      logger.info(`Blob download interrupted at byte ${this.offset} (${cause.message}); resuming in ${wait} ms (attempt ${this.failures})`);
+      await delay(wait, { abortSignal });
+      try {
+        const opened = await this.options.open(this.offset, abortSignal);
+        this.skip = opened.skip;
+        this.totalBytes ??= opened.totalBytes;
+        return opened;
+      } catch (error) {
+        if (isPermanent(error) || abortSignal?.aborted) throw error;
+        cause = error as Error;
+      }
+    }
+  }
+}
+
+/**
  * The content stream of a blob download. It hashes bytes as they pass and, at the end, either
- * ends (the digest matched) or fails with a DigestMismatchError. A connection that drops is
- * resumed from the next byte with a `Range` request, up to `maxResumeAttempts` times in a row
- * without progress, so the consumer sees every byte exactly once. It reads from the network only
- * as fast as its consumer reads from it.
+ * ends (the digest matched) or fails with a DigestMismatchError. A dropped connection is resumed
+ * (see {@link BlobDownload}), so the consumer sees every byte exactly once. It reads from the
+ * network only as fast as its consumer reads from it.
  */
 export class VerifyingBlobStream extends Readable {
-  private readonly digester: Digester;
+  private readonly download: BlobDownload;
   private body?: NodeJS.ReadableStream;
-  private skip = 0;
-  private offset = 0;
-  private totalBytes?: number;
-  private failures = 0;
   private resuming = false;
   private readonly onAbort = (): void => {
     this.destroy(new AbortError("The download was aborted."));
   };
 
   constructor(
-    private readonly options: VerifyingStreamOptions,
+    private readonly options: BlobDownloadOptions,
     first: OpenedBlob,
   ) {
     super({ highWaterMark: HIGH_WATER_MARK });
-    this.digester = new Digester(options.expectedDigest);
-    this.totalBytes = first.totalBytes;
+    this.download = new BlobDownload(options, first);
     options.abortSignal?.addEventListener("abort", this.onAbort);
-    this.attach(first);
+    this.attach(first.body);
   }
 
   /** Size of the blob when known. */
   get sizeInBytes(): number | undefined {
-    return this.totalBytes;
+    return this.download.totalBytes;
   }
 
   override _read(): void {
@@ -103,14 +182,12 @@ export class VerifyingBlobStream extends Readable {
     callback(error);
   }
 
-  private attach(opened: OpenedBlob): void {
-    this.body = opened.body;
-    this.skip = opened.skip;
-    this.totalBytes ??= opened.totalBytes;
-    opened.body.on("data", this.onData);
-    opened.body.on("end", this.onEnd);
-    opened.body.on("error", this.onBodyError);
-    opened.body.on("close", this.onClose);
+  private attach(body: NodeJS.ReadableStream): void {
+    this.body = body;
+    body.on("data", this.onData);
+    body.on("end", this.onEnd);
+    body.on("error", this.onBodyError);
+    body.on("close", this.onClose);
   }
 
   private detach(destroy: boolean): void {
@@ -127,36 +204,20 @@ export class VerifyingBlobStream extends Readable {
   }
 
   private readonly onData = (chunk: Buffer): void => {
-    let bytes = chunk;
-    if (this.skip > 0) {
-      if (bytes.length <= this.skip) {
-        this.skip -= bytes.length;
-        return;
-      }
-      bytes = bytes.subarray(this.skip);
-      this.skip = 0;
-    }
-    this.digester.update(bytes);
-    this.offset += bytes.length;
-    this.failures = 0;
-    this.options.onProgress?.({ loadedBytes: this.offset, totalBytes: this.totalBytes });
-    if (!this.push(bytes)) this.body?.pause();
+    const bytes = this.download.accept(chunk);
+    if (bytes.length > 0 && !this.push(bytes)) this.body?.pause();
   };
 
   private readonly onEnd = (): void => {
     this.detach(false);
-    if (this.totalBytes !== undefined && this.offset < this.totalBytes) {
-      this.resumeAfterDrop(new Error(`The connection ended after ${this.offset} of ${this.totalBytes} bytes`));
+    const shortfall = this.download.shortfall();
+    if (shortfall) {
+      this.resumeAfterDrop(shortfall);
       return;
     }
-    const actual = this.digester.digest();
-    if (actual !== this.options.expectedDigest.toLowerCase()) {
-      this.destroy(
-        new DigestMismatchError(`The downloaded blob does not match its digest: expected ${this.options.expectedDigest}, got ${actual}`, this.options.expectedDigest, actual),
-      );
-      return;
-    }
-    this.push(null);
+    const mismatch = this.download.verify();
+    if (mismatch) this.destroy(mismatch);
+    else this.push(null);
   };
 
   private readonly onBodyError = (error: Error): void => {
@@ -171,35 +232,21 @@ export class VerifyingBlobStream extends Readable {
 
   private resumeAfterDrop(cause: Error): void {
     if (this.destroyed || this.resuming) return;
-    if (this.options.abortSignal?.aborted) {
-      this.destroy(new AbortError("The download was aborted."));
-      return;
-    }
-    if (this.failures >= this.options.maxResumeAttempts) {
-      this.destroy(cause);
-      return;
-    }
-    this.failures += 1;
     this.resuming = true;
-    const wait = this.options.resumeDelayInMs * 2 ** (this.failures - 1);
-    logger.info(`Blob download interrupted at byte ${this.offset} (${cause.message}); resuming in ${wait} ms (attempt ${this.failures})`);
-    delay(wait, { abortSignal: this.options.abortSignal })
-      .then(() => this.options.open(this.offset, this.options.abortSignal))
-      .then(
-        (opened) => {
-          this.resuming = false;
-          if (this.destroyed) {
-            (opened.body as Partial<Readable>).destroy?.();
-            return;
-          }
-          this.attach(opened);
-          if (this.readableFlowing === false && this.readableLength >= this.readableHighWaterMark) this.body?.pause();
-        },
-        (error: unknown) => {
-          this.resuming = false;
-          if (isPermanent(error) || this.options.abortSignal?.aborted) this.destroy(error as Error);
-          else this.resumeAfterDrop(error as Error);
-        },
-      );
+    this.download.resume(cause).then(
+      (opened) => {
+        this.resuming = false;
+        if (this.destroyed) {
+          (opened.body as Partial<Readable>).destroy?.();
+          return;
+        }
+        this.attach(opened.body);
+        if (this.readableFlowing === false && this.readableLength >= this.readableHighWaterMark) this.body?.pause();
+      },
+      (error: unknown) => {
+        this.resuming = false;
+        this.destroy(error as Error);
+      },
+    );
   }
 }

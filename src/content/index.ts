@@ -13,6 +13,8 @@ export type {
   DockerManifestList,
   DownloadBlobOptions,
   DownloadBlobResult,
+  DownloadBlobToFileOptions,
+  DownloadBlobToFileResult,
   GetBlobPropertiesOptions,
   GetManifestOptions,
   GetManifestResult,

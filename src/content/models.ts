@@ -221,7 +221,7 @@ export interface DownloadBlobOptions extends OperationOptions {
   onProgress?: (progress: BlobTransferProgress) => void;
   /**
    * How many times in a row a dropped connection is resumed (with a `Range` request) without
-   * receiving any new byte before the stream fails. Default: 3.
+   * receiving any new byte before the download fails. Default: 3.
    */
   maxResumeAttempts?: number;
 }
@@ -237,6 +237,17 @@ export interface DownloadBlobResult {
    * the stream emits an `error` event with a {@link DigestMismatchError} instead of `end`.
    */
   content: NodeJS.ReadableStream;
+}
+
+/** Options of {@link ContainerRegistryContentClient.downloadBlobToFile}: those of a download to a stream. */
+export interface DownloadBlobToFileOptions extends DownloadBlobOptions {}
+
+/** Result of {@link ContainerRegistryContentClient.downloadBlobToFile}. */
+export interface DownloadBlobToFileResult {
+  /** Digest of the blob, as requested; the file's content hashes to it. */
+  digest: string;
+  /** Size of the blob, which is the size of the file written. */
+  sizeInBytes: number;
 }
 
 /** Options of {@link ContainerRegistryContentClient.listTagNames}. */

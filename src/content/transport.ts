@@ -37,6 +37,11 @@ export interface RawRequest {
   abortSignal?: AbortSignalLike;
   tracingOptions?: OperationTracingOptions;
   onUploadProgress?: (progress: TransferProgressEvent) => void;
+  /**
+   * The last hop for this request instead of the client's shared HttpClient; every policy of the
+   * pipeline still runs. Redirects followed for it use it too.
+   */
+  httpClient?: HttpClient;
 }
 
 /**
@@ -49,7 +54,8 @@ export interface RawRequest {
  *   client request id, for URLs a registry redirected to (blob storage on another host); it follows
  *   further redirects itself since it cannot attach credentials anywhere.
  *
- * All three share the caller's `HttpClient`, so connections are pooled and playback sees every request.
+ * All three share the caller's `HttpClient`, so connections are pooled and playback sees every request;
+ * a request may name another one (`RawRequest.httpClient`) for its last hop only.
  * The response decompression policy is left out: blob bytes must arrive as stored for their digest
  * and for `Range` offsets to hold.
  */
@@ -78,15 +84,19 @@ export class RegistryTransport {
   }
 
   send(request: RawRequest): Promise<PipelineResponse> {
-    return this.registryPipeline.sendRequest(this.httpClient, this.build(request));
+    return this.sendThrough(this.registryPipeline, request);
   }
 
   sendOnce(request: RawRequest): Promise<PipelineResponse> {
-    return this.oneShotPipeline.sendRequest(this.httpClient, this.build(request));
+    return this.sendThrough(this.oneShotPipeline, request);
   }
 
   sendAnonymously(request: RawRequest): Promise<PipelineResponse> {
-    return this.anonymousPipeline.sendRequest(this.httpClient, this.build(request));
+    return this.sendThrough(this.anonymousPipeline, request);
+  }
+
+  private sendThrough(pipeline: Pipeline, request: RawRequest): Promise<PipelineResponse> {
+    return pipeline.sendRequest(request.httpClient ?? this.httpClient, this.build(request));
   }
 
   private build(request: RawRequest): ReturnType<typeof createPipelineRequest> {

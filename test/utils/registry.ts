@@ -48,7 +48,7 @@ function run(command: string, args: string[], input?: string): string {
   return result.stdout;
 }
 
-interface Certificate {
+export interface Certificate {
   certPath: string;
   keyPath: string;
   pem: string;
@@ -56,8 +56,8 @@ interface Certificate {
 
 let certificate: Certificate | undefined;
 
-/** One self-signed certificate per process: openssl takes longer than the registry to start. */
-function tlsCertificate(): Certificate {
+/** One self-signed certificate for 127.0.0.1 and localhost per process: openssl takes longer than the registry to start. */
+export function tlsCertificate(): Certificate {
   if (!certificate) {
     const dir = makeTempDir("acr-test-tls-");
     const certPath = path.join(dir, "server.crt");

@@ -8,11 +8,21 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AbortError } from "@azure/abort-controller";
-import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { DigestMismatchError, KnownManifestMediaType } from "../../../src/index.js";
 import { startFaultProxy, type FaultProxy } from "../../utils/faultProxy.js";
 import { distributionRegistryAvailable, startDistributionRegistry, type RunningRegistry } from "../../utils/registry.js";
-import { bytes, contentClient, MiB, readAll, sha256, SKIP_MESSAGE } from "./support.js";
+import {
+  BASIC_AUTHORIZATION,
+  BASIC_USER,
+  bytes,
+  contentClient,
+  expectNoCredentials,
+  MiB,
+  readAll,
+  sha256,
+  SKIP_MESSAGE,
+  userCredentialsPolicy,
+} from "./support.js";
 
 interface Tamperer {
   endpoint: string;
@@ -151,21 +161,9 @@ describe.skipIf(!distributionRegistryAvailable())("content client faults against
   describe("redirects to another host", () => {
     let secured: RunningRegistry;
     let proxy: FaultProxy;
-    const user = { user: "pusher", password: "s3cret-pass" };
-    const basic = `Basic ${Buffer.from(`${user.user}:${user.password}`).toString("base64")}`;
-    // Credentials a user's policy adds: none of them may follow a redirect to another host.
-    const credentials: PipelinePolicy = {
-      name: "userCredentials",
-      sendRequest(request, next) {
-        request.headers.set("Authorization", basic);
-        request.headers.set("Cookie", "session=abc");
-        request.headers.set("x-ms-custom-token", "secret");
-        return next(request);
-      },
-    };
 
     beforeAll(async () => {
-      secured = await startDistributionRegistry({ htpasswd: user });
+      secured = await startDistributionRegistry({ htpasswd: BASIC_USER });
       proxy = await startFaultProxy({
         target: secured.endpoint,
         redirectBlobs: true,
@@ -179,7 +177,7 @@ describe.skipIf(!distributionRegistryAvailable())("content client faults against
 
     it("follows the redirect without credentials, and resumes at the signed URL", async () => {
       const client = contentClient({ ...secured, endpoint: proxy.endpoint }, "faults/redirect", {
-        additionalPolicies: [{ policy: credentials, position: "perCall" }],
+        additionalPolicies: [{ policy: userCredentialsPolicy, position: "perCall" }],
       });
       const data = bytes(3 * MiB, 4);
       const { digest } = await client.uploadBlob(data);
@@ -187,15 +185,11 @@ describe.skipIf(!distributionRegistryAvailable())("content client faults against
       expect((await readAll(content)).equals(data)).toBe(true);
       const storage = proxy.blobStorage!.requests;
       expect(storage).toHaveLength(2);
-      for (const request of storage) {
-        expect(request.headers.authorization).toBeUndefined();
-        expect(request.headers.cookie).toBeUndefined();
-        expect(Object.keys(request.headers).filter((name) => name.startsWith("x-ms-"))).toEqual([]);
-      }
+      expectNoCredentials(storage);
       expect(storage[1]!.headers.range).toBe(`bytes=${MiB}-`);
       // The resume went to the signed URL, not back to the registry.
       expect(proxy.count("GET", /\/blobs\/sha256:/)).toBe(1);
-      expect(proxy.requests.find((r) => r.method === "GET")!.headers.authorization).toBe(basic);
+      expect(proxy.requests.find((r) => r.method === "GET")!.headers.authorization).toBe(BASIC_AUTHORIZATION);
     });
   });
 

@@ -2,6 +2,9 @@
 import { createHash } from "node:crypto";
 import { ContainerRegistryContentClient, type ContainerRegistryContentClientOptions } from "../../../src/index.js";
 import type { TokenCredential } from "@azure/core-auth";
+import type { PipelinePolicy } from "@azure/core-rest-pipeline";
+import { expect } from "vitest";
+import type { ProxiedRequest } from "../../utils/faultProxy.js";
 
 export const MiB = 1024 * 1024;
 
@@ -41,4 +44,28 @@ export async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const parts: Buffer[] = [];
   for await (const part of stream) parts.push(part as Buffer);
   return Buffer.concat(parts);
+}
+
+/** An htpasswd user of a registry that requires Basic credentials, and its `Authorization` header. */
+export const BASIC_USER = { user: "pusher", password: "s3cret-pass" };
+export const BASIC_AUTHORIZATION = `Basic ${Buffer.from(`${BASIC_USER.user}:${BASIC_USER.password}`).toString("base64")}`;
+
+/** Credentials a user's own policy adds to every request: none of them may follow a redirect to another host. */
+export const userCredentialsPolicy: PipelinePolicy = {
+  name: "userCredentials",
+  sendRequest(request, next) {
+    request.headers.set("Authorization", BASIC_AUTHORIZATION);
+    request.headers.set("Cookie", "session=abc");
+    request.headers.set("x-ms-custom-token", "secret");
+    return next(request);
+  },
+};
+
+/** Asserts that none of the credentials of {@link userCredentialsPolicy} reached these requests. */
+export function expectNoCredentials(requests: ProxiedRequest[]): void {
+  for (const request of requests) {
+    expect(request.headers.authorization).toBeUndefined();
+    expect(request.headers.cookie).toBeUndefined();
+    expect(Object.keys(request.headers).filter((name) => name.startsWith("x-ms-"))).toEqual([]);
+  }
 }

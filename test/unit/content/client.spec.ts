@@ -1,8 +1,10 @@
+import path from "node:path";
 import { Readable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { useInstrumenter, type Instrumenter, type TracingContext } from "@azure/core-tracing";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { ContainerRegistryContentClient, DigestMismatchError, isRestError, KnownManifestMediaType, type OciImageManifest } from "../../../src/index.js";
+import { makeTempDir } from "../../utils/processCleanup.js";
 import { ENDPOINT, error, FakeRegistry, sha256 } from "./fakeRegistry.js";
 
 const MiB = 1024 * 1024;
@@ -307,6 +309,7 @@ describe("tracing", () => {
     const { client } = setup();
     const { digest } = await client.uploadBlob(Buffer.from("t"));
     await readAll((await client.downloadBlob(digest)).content);
+    await client.downloadBlobToFile(digest, path.join(makeTempDir("acr-test-span-"), "t"));
     await client.blobExists(digest);
     await client.getBlobProperties(digest);
     await client.mountBlob(digest, "library/other");
@@ -315,7 +318,7 @@ describe("tracing", () => {
     await client.getManifest(pushed.digest);
     await client.deleteManifest(pushed.digest);
     expect(names.filter((name) => name.startsWith("ContainerRegistryContentClient."))).toEqual(
-      ["uploadBlob", "downloadBlob", "blobExists", "getBlobProperties", "mountBlob", "deleteBlob", "setManifest", "getManifest", "deleteManifest"].map(
+      ["uploadBlob", "downloadBlob", "downloadBlobToFile", "blobExists", "getBlobProperties", "mountBlob", "deleteBlob", "setManifest", "getManifest", "deleteManifest"].map(
         (method) => `ContainerRegistryContentClient.${method}`,
       ),
     );

@@ -99,6 +99,24 @@ describe("VerifyingBlobStream", () => {
     expect(attempts).toBe(2);
   });
 
+  it("does not count an empty chunk as progress: resumes stay bounded", async () => {
+    let attempts = 0;
+    const emptyThenReset = (): Readable =>
+      Readable.from(
+        (async function* () {
+          yield Buffer.alloc(0);
+          throw Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+        })(),
+      );
+    const open: BlobOpener = async () => {
+      attempts++;
+      return { body: emptyThenReset(), skip: 0, totalBytes: blob.length };
+    };
+    const content = stream({ body: emptyThenReset(), skip: 0, totalBytes: blob.length }, open, { maxResumeAttempts: 2 });
+    await expect(readAll(content)).rejects.toThrow("socket hang up");
+    expect(attempts).toBe(2);
+  });
+
   it("does not retry answers that will not change (a 404 on resume)", async () => {
     let attempts = 0;
     const open: BlobOpener = async () => {
