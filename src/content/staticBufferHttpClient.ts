@@ -143,7 +143,7 @@ function connect(request: PipelineRequest, url: URL, onread: OnReadOpts): Socket
     key,
     pfx,
     passphrase,
-    rejectUnauthorized: true,
+    // rejectUnauthorized is left to Node's default, as core's client leaves it: the server is verified.
     onread,
   };
   return tls.connect(options);
