@@ -46,10 +46,10 @@ export function acrAuthenticationPolicy(registryEndpoint: string, tokens: AcrTok
         sentScope = challengedScope;
       } else if (service && route.predicted) {
         // A new route: offer a cached token that already grants what ACR will ask for, if any.
-        const token = tokens.findCachedAccessToken(service, route.predicted);
-        if (token) {
-          request.headers.set("Authorization", `Bearer ${token}`);
-          sentScope = route.predicted;
+        const cached = tokens.findCachedAccessToken(service, route.predicted);
+        if (cached) {
+          request.headers.set("Authorization", `Bearer ${cached.token}`);
+          sentScope = cached.scope;
         }
       }
 

@@ -20,15 +20,13 @@ export interface AcrTokenServiceOptions {
   credential?: TokenCredential;
   /** Entra ID scope for the token exchanged at `/oauth2/exchange`. */
   entraScope?: string;
-  /** Entra tenant passed to `/oauth2/exchange` and to the credential. */
-  tenantId?: string;
   /** Clock, for tests. */
   now?: () => number;
 }
 
 /**
  * Obtains ACR access tokens on the registry's own host (the challenge's realm is never followed):
- * Entra token → `/oauth2/exchange` → refresh token (cached per service and tenant, renewed before its
+ * Entra token → `/oauth2/exchange` → refresh token (cached per service, renewed before its
  * `exp`) → `/oauth2/token` → access token (cached per service and scope). Anonymous clients skip the
  * exchange. Concurrent requests for the same token share one round trip.
  */
@@ -51,13 +49,14 @@ export class AcrTokenService {
     return this.options.credential === undefined;
   }
 
-  /** A cached access token that grants `scope`, if one is fresh. */
-  findCachedAccessToken(service: string, scope: string): string | undefined {
+  /** A fresh cached access token that grants `scope`, and the scope it was issued for. */
+  findCachedAccessToken(service: string, scope: string): { token: string; scope: string } | undefined {
     const exact = this.accessTokens.peek(accessKey(service, scope));
-    if (exact) return exact.token;
+    if (exact) return { token: exact.token, scope };
     const prefix = accessKey(service, "");
     for (const [key, cached] of this.accessTokens.entries()) {
-      if (key.startsWith(prefix) && scopeCovers(key.slice(prefix.length), scope)) return cached.token;
+      const granted = key.slice(prefix.length);
+      if (key.startsWith(prefix) && scopeCovers(granted, scope)) return { token: cached.token, scope: granted };
     }
     return undefined;
   }
@@ -75,10 +74,6 @@ export class AcrTokenService {
     this.accessTokens.delete(accessKey(service, scope));
   }
 
-  /** Forgets the refresh token too: used when a freshly issued access token is rejected. */
-  invalidateRefreshToken(service: string): void {
-    this.refreshTokens.delete(this.refreshKey(service));
-  }
 
   private async fetchAccessToken(service: string, scope: string, options: OperationOptions): Promise<CachedToken> {
     // Shared by concurrent callers: never bound to one caller's abort signal.
@@ -86,7 +81,7 @@ export class AcrTokenService {
     const requestToken = async (): Promise<AcrAccessToken> => {
       const refreshToken = this.isAnonymous
         ? ""
-        : (await this.refreshTokens.getOrFetch(this.refreshKey(service), () => this.fetchRefreshToken(service, shared))).token;
+        : (await this.refreshTokens.getOrFetch(service, () => this.fetchRefreshToken(service, shared))).token;
       logger.verbose(`Requesting an ACR access token for scope "${scope}" (${this.isAnonymous ? "anonymous" : "refresh token"})`);
       return this.call("/oauth2/token", () =>
         this.client.authentication.exchangeAcrRefreshTokenForAcrAccessToken(
@@ -105,7 +100,7 @@ export class AcrTokenService {
       // A refresh token the registry no longer accepts (revoked, or expired early) is replaced once.
       if (this.isAnonymous || !isRestError(error) || error.statusCode !== 401) throw error;
       logger.info(`The registry rejected the cached refresh token for service "${service}"; exchanging a new one`);
-      this.invalidateRefreshToken(service);
+      this.refreshTokens.delete(service);
       response = await requestToken();
     }
     if (!response.accessToken) throw new RestError("The registry's /oauth2/token response holds no access_token", { code: "InvalidTokenResponse" });
@@ -114,7 +109,7 @@ export class AcrTokenService {
 
   private async fetchRefreshToken(service: string, options: OperationOptions): Promise<CachedToken> {
     const credential = this.options.credential!;
-    const getTokenOptions: GetTokenOptions = { tracingOptions: options.tracingOptions, tenantId: this.options.tenantId };
+    const getTokenOptions: GetTokenOptions = { tracingOptions: options.tracingOptions };
     const entraToken = await credential.getToken(this.options.entraScope ?? DEFAULT_TOKEN_SCOPE, getTokenOptions);
     if (!entraToken) throw new RestError("The credential returned no Entra ID token", { code: "CredentialUnavailable" });
     logger.verbose(`Exchanging an Entra ID token for an ACR refresh token for service "${service}"`);
@@ -122,7 +117,6 @@ export class AcrTokenService {
       this.client.authentication.exchangeAadAccessTokenForAcrRefreshToken("access_token", service, {
         ...options,
         accessToken: entraToken.token,
-        tenant: this.options.tenantId,
       }),
     );
     if (!response.refreshToken) throw new RestError("The registry's /oauth2/exchange response holds no refresh_token", { code: "InvalidTokenResponse" });
@@ -135,9 +129,6 @@ export class AcrTokenService {
     return scheduleRenewal(token, exp !== undefined ? exp * 1000 : now + DEFAULT_TOKEN_LIFETIME_MS, now, margin);
   }
 
-  private refreshKey(service: string): string {
-    return `${service}\n${this.options.tenantId ?? ""}`;
-  }
 
   /**
    * Token requests carry secrets in their form bodies. A failure is rethrown as a new `RestError`

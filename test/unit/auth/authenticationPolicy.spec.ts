@@ -136,15 +136,62 @@ describe("ACR authentication policy", () => {
     expect(fake.count("POST", "/oauth2/exchange")).toBe(0);
   });
 
-  it("answers insufficient_scope with a token for the challenged scope", async () => {
+  it("asks for the scope a new route is challenged for when no cached token grants it", async () => {
     const fake = new FakeAcr({ accessTokenLifetime: 3600 });
     const { client } = clientFor(fake);
-    const repository = client.getRepository("hello");
-    await repository.getProperties();
-    // A route the client cannot predict reuses nothing; the manifest delete below is challenged for `delete`.
+    await client.getRepository("hello").getProperties();
+    // No cached token grants `delete`: the manifest delete goes without one and is challenged for it.
     await client.getArtifact("hello", `sha256:${"a".repeat(64)}`).delete().catch(() => undefined);
     const scopes = fake.requests.filter((r) => r.path === "/oauth2/token").map((r) => new URLSearchParams(r.body).get("scope"));
     expect(scopes).toEqual(["repository:hello:metadata_read", "repository:hello:delete"]);
+  });
+
+  it("answers insufficient_scope with a token for the challenged scope, then uses it up front on that route", async () => {
+    // This registry wants more than ACR usually does to list manifests: the cached metadata_read
+    // token the client offers there is refused with insufficient_scope.
+    const fake = new FakeAcr({
+      accessTokenLifetime: 3600,
+      scopeFor: (_method, path) => (path.endsWith("/_manifests") ? "repository:hello:metadata_read,list" : undefined),
+    });
+    const { client } = clientFor(fake);
+    const repository = client.getRepository("hello");
+    await repository.getProperties();
+    fake.requests.splice(0);
+    for (let i = 0; i < 2; i++) for await (const _ of repository.listManifestProperties()) void _;
+
+    expect(fake.requests.map((r) => `${r.method} ${r.path} ${r.authorization ? "auth" : "anon"}`)).toEqual([
+      "GET /acr/v1/hello/_manifests auth", // the cached metadata_read token, refused: insufficient_scope
+      "POST /oauth2/token anon",
+      "GET /acr/v1/hello/_manifests auth",
+      "GET /acr/v1/hello/_manifests auth", // second listing: the challenged scope's token, no 401
+    ]);
+    expect(new URLSearchParams(fake.requests[1]!.body).get("scope")).toBe("repository:hello:metadata_read,list");
+    expect(fake.count("POST", "/oauth2/exchange")).toBe(0); // the refresh token was reused
+  });
+
+  it("never offers again a cached token the registry rejected, whichever scope it was cached under", async () => {
+    // Reading the repository here needs (and caches) a token for metadata_read AND metadata_write.
+    const fake = new FakeAcr({
+      accessTokenLifetime: 3600,
+      scopeFor: (method, path) => (method === "GET" && path === "/acr/v1/hello" ? "repository:hello:metadata_read,metadata_write" : undefined),
+    });
+    const { client } = clientFor(fake);
+    const repository = client.getRepository("hello");
+    await repository.getProperties();
+    fake.revokeTokens();
+    fake.requests.splice(0);
+    // A new route (PATCH: metadata_write) is offered the broader cached token; it is refused.
+    await repository.updateProperties({ canList: true });
+    // Reading again (a GET under the repository, challenged before) must not carry the refused token:
+    // a fresh one is fetched up front.
+    await repository.getArtifact("v1").getTagProperties("v1");
+    expect(fake.requests.map((r) => `${r.method} ${r.path} ${r.authorization ? "auth" : "anon"}`)).toEqual([
+      "PATCH /acr/v1/hello auth",
+      "POST /oauth2/token anon",
+      "PATCH /acr/v1/hello auth",
+      "POST /oauth2/token anon",
+      "GET /acr/v1/hello/_tags/v1 auth",
+    ]);
   });
 
   it("works over plain http on loopback and refuses a credential over plain http elsewhere", async () => {

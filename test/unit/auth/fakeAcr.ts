@@ -27,6 +27,8 @@ export interface FakeAcrOptions {
   allowAnonymous?: boolean;
   /** Realm advertised in challenges; the client must ignore it and use the registry's own host. */
   realm?: string;
+  /** A scope the registry asks for instead of ACR's usual one on some routes (undefined: the usual one). */
+  scopeFor?: (method: string, path: string) => string | undefined;
 }
 
 interface SentRequest {
@@ -100,7 +102,7 @@ export class FakeAcr implements HttpClient {
       if (this.options.tokenDelayMs) await new Promise((r) => setTimeout(r, this.options.tokenDelayMs));
       return this.tokenEndpoint(request, url.pathname, new URLSearchParams(body ?? ""));
     }
-    const scope = requiredScope(request.method, url.pathname);
+    const scope = this.options.scopeFor?.(request.method, url.pathname) ?? requiredScope(request.method, url.pathname);
     const auth = request.headers.get("authorization");
     if (!auth) return this.challenge(request, scope);
     const grant = this.grants.get(auth.replace(/^Bearer /, ""));
