@@ -1,7 +1,7 @@
 import type { PipelinePolicy, PipelineRequest, PipelineResponse, SendRequest } from "@azure/core-rest-pipeline";
 import { logger } from "../logger.js";
 import { findBearerChallenge } from "./challenge.js";
-import { classifyRequest } from "./scopes.js";
+import { classifyRequest } from "./requestScope.js";
 import type { AcrTokenService } from "./tokenService.js";
 
 export const acrAuthenticationPolicyName = "acrAuthenticationPolicy";

@@ -8,7 +8,7 @@ import { raceAbort } from "../utils/abort.js";
 import { withRegistryErrorDetails } from "../utils/errors.js";
 import { readJwtExpiry } from "./jwt.js";
 import { scheduleRenewal, TokenCache, type CachedToken } from "./tokenCache.js";
-import { scopeCovers } from "./scopes.js";
+import { scopeCovers } from "../protocol/scopes.js";
 
 /** The distribution token spec's default lifetime for a token that states none (RFC-less, opaque tokens). */
 const DEFAULT_TOKEN_LIFETIME_MS = 60_000;

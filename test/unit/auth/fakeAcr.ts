@@ -7,6 +7,8 @@ import {
   type PipelineResponse,
 } from "@azure/core-rest-pipeline";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
+import { requiredAccessForRequest } from "../../../src/protocol/acrAccess.js";
+import { formatScopes } from "../../../src/protocol/scopes.js";
 
 export function base64url(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString("base64url");
@@ -39,18 +41,9 @@ interface SentRequest {
   body?: string;
 }
 
-/** Scope ACR asks for on a request, by the same rules the service applies. */
+/** Scope ACR asks for on a request: the rule the client predicts with (checked against real ACR in test/recordings/acr). */
 function requiredScope(method: string, path: string): string {
-  const decoded = decodeURIComponent(path);
-  if (decoded.endsWith("/_catalog")) return "registry:catalog:*";
-  const acr = /^\/acr\/v1\/(.+?)(\/_tags.*|\/_manifests.*)?$/.exec(decoded);
-  if (acr) {
-    const action = method === "GET" ? "metadata_read" : method === "DELETE" ? "delete" : "metadata_write";
-    return `repository:${acr[1]}:${action}`;
-  }
-  const v2 = /^\/v2\/(.+?)\/(blobs|manifests|tags)/.exec(decoded)!;
-  const action = method === "GET" || method === "HEAD" ? "pull" : method === "DELETE" ? "delete" : "pull,push";
-  return `repository:${v2[1]}:${action}`;
+  return formatScopes(requiredAccessForRequest(method, path) ?? []);
 }
 
 export class FakeAcr implements HttpClient {
