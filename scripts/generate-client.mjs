@@ -18,6 +18,7 @@ const toolchain = join(root, "swagger", "toolchain");
 const readme = join(root, "swagger", "README.md");
 const generated = join(root, "src", "generated");
 const check = process.argv.includes("--check");
+const packageVersion = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version;
 
 function fail(message) {
   console.error(`generate:client: ${message}`);
@@ -53,6 +54,8 @@ try {
       `--local-spec-file=${specFile}`,
       `--output-folder=${outputRoot}`,
       "--source-code-folder-path=./src/generated",
+      // The version lives in package.json only; the generated user agent takes it from there.
+      `--package-version=${packageVersion}`,
       readme,
     ],
     {

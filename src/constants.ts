@@ -1,4 +1,4 @@
-/** Version of this package; kept in step with package.json and the generated client's user agent. */
+/** Version of this package: package.json's, which the generated client also takes (test/unit/core/version.spec.ts checks both). */
 export const SDK_VERSION = "1.2.0-beta.1";
 
 /** The only data-plane API version the generated layer speaks. */

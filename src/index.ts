@@ -1,10 +1,10 @@
-// Public surface of @azure/container-registry.
+// Public surface of @azure/container-registry, layer by layer (see docs/architecture.md).
 
-export { ContainerRegistryClient, type RepositoryPageResponse } from "./containerRegistryClient.js";
-export type { ContainerRepository, ManifestPageResponse } from "./containerRepository.js";
-export type { RegistryArtifact, TagPageResponse } from "./registryArtifact.js";
-export { KnownContainerRegistryAudience, type ContainerRegistryClientOptions } from "./clientOptions.js";
-export * from "./models.js";
+export * from "./metadata/index.js";
+export * from "./content/index.js";
+export type { BlobContent } from "./transfer/uploadSource.js";
+export { KnownContainerRegistryAudience, type ContainerRegistryClientOptions } from "./http/clientOptions.js";
+export { KnownManifestMediaType } from "./protocol/mediaTypes.js";
+export { DigestMismatchError } from "./errors/digestMismatchError.js";
 export { RestError, isRestError } from "@azure/core-rest-pipeline";
 export type { PagedAsyncIterableIterator, PageSettings } from "@azure/core-paging";
-export * from "./content/index.js";

@@ -1,5 +1,5 @@
 import type { PipelinePolicy, PipelineRequest, PipelineResponse, SendRequest } from "@azure/core-rest-pipeline";
-import { logger } from "../logger.js";
+import { logger } from "../diagnostics/logger.js";
 import { findBearerChallenge } from "./challenge.js";
 import { classifyRequest } from "./requestScope.js";
 import type { AcrTokenService } from "./tokenService.js";

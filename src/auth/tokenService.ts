@@ -3,9 +3,8 @@ import { isRestError, RestError } from "@azure/core-rest-pipeline";
 import type { OperationOptions } from "@azure/core-client";
 import type { AcrAccessToken, GeneratedClient } from "../generated/index.js";
 import { DEFAULT_TOKEN_SCOPE } from "../constants.js";
-import { logger } from "../logger.js";
-import { raceAbort } from "../utils/abort.js";
-import { withRegistryErrorDetails } from "../utils/errors.js";
+import { logger } from "../diagnostics/logger.js";
+import { raceAbort } from "../errors/abort.js";
 import { readJwtExpiry } from "./jwt.js";
 import { scheduleRenewal, TokenCache, type CachedToken } from "./tokenCache.js";
 import { scopeCovers } from "../protocol/scopes.js";
@@ -62,11 +61,9 @@ export class AcrTokenService {
   }
 
   async getAccessToken(service: string, scope: string, options: OperationOptions = {}): Promise<string> {
-    const cached = await raceAbort(
-      this.accessTokens.getOrFetch(accessKey(service, scope), () => this.fetchAccessToken(service, scope, options)),
-      options.abortSignal,
-    );
-    return cached.token;
+    const pending = this.accessTokens.getOrFetch(accessKey(service, scope), () => this.fetchAccessToken(service, scope, options));
+    // The fetch is shared with concurrent callers: one caller's abort ends its own wait, not the fetch.
+    return (await raceAbort(pending, options.abortSignal)).token;
   }
 
   /** Forgets an access token the registry rejected, so the next request fetches a new one. */
@@ -140,11 +137,8 @@ export class AcrTokenService {
       return await send();
     } catch (error) {
       if (!isRestError(error)) throw error;
-      const enriched = withRegistryErrorDetails(error) as RestError;
-      throw new RestError(`Token request to ${endpoint} failed: ${enriched.message}`, {
-        code: enriched.code,
-        statusCode: enriched.statusCode,
-      });
+      // The message already carries the registry's code and message (registryErrorPolicy).
+      throw new RestError(`Token request to ${endpoint} failed: ${error.message}`, { code: error.code, statusCode: error.statusCode });
     }
   }
 }

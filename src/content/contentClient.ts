@@ -1,18 +1,19 @@
 import type { TokenCredential } from "@azure/core-auth";
-import type { OperationOptions } from "@azure/core-client";
-import { createDefaultHttpClient, type HttpClient } from "@azure/core-rest-pipeline";
+import { createDefaultHttpClient } from "@azure/core-rest-pipeline";
 import type { PagedAsyncIterableIterator } from "@azure/core-paging";
-import { logger } from "../logger.js";
+import { traceOperation } from "../diagnostics/tracing.js";
+import { connectToRegistry, credentialAndOptions } from "../http/registryConnection.js";
+import { RegistryTransport } from "../http/registryTransport.js";
+import { StaticBufferHttpClient } from "../http/staticBuffer/staticBufferHttpClient.js";
+import { fetchOciListPage } from "../paging/ociListPage.js";
 import { createPagedIterator, type Page } from "../paging/pagedIterator.js";
-import { connectToRegistry } from "../pipeline.js";
-import { traceOperation } from "../tracing.js";
-import { redactUrl } from "../utils/sanitize.js";
-import { assertDigest, assertRepositoryName, assertTag, assertTagOrDigest, isDigest } from "../utils/validation.js";
-import { assertDigestMatches, computeDigest, digestAlgorithm } from "./digest.js";
-import { positionOf, VerifyingBlobStream, type BlobDownloadOptions, type BlobOpener } from "./download.js";
-import { downloadToFile } from "./downloadToFile.js";
-import { manifestBytes, parseManifest, readManifestBody, resolveManifestMediaType, type ManifestContent } from "./manifests.js";
-import { essence, MANIFEST_ACCEPT_HEADER } from "./mediaTypes.js";
+import { assertDigest, assertRepositoryName, assertTag, assertTagOrDigest, isDigest } from "../protocol/assertions.js";
+import { digestAlgorithm } from "../transfer/digest.js";
+import { DEFAULT_UPLOAD_CHUNK_BYTES, uploadBlob } from "../transfer/upload.js";
+import { assertBlobContent, assertSize, prepareUploadSource, type BlobContent } from "../transfer/uploadSource.js";
+import { blobProperties, downloadBlobIntoFile, headBlob, mountFrom, openBlobStream } from "./blobOperations.js";
+import { deleteContent, fetchManifest, pushManifest } from "./manifestOperations.js";
+import type { ManifestContent } from "./manifests.js";
 import type {
   BlobProperties,
   ContainerRegistryContentClientOptions,
@@ -33,27 +34,16 @@ import type {
   UploadBlobOptions,
   UploadBlobResult,
 } from "./models.js";
-import { sendFollowingRedirects, sendToRedirectTarget } from "./redirect.js";
-import { assertBlobContent, assertSize, prepareUploadSource, type BlobContent } from "./source.js";
-import { StaticBufferHttpClient } from "./staticBufferHttpClient.js";
-import { ensureStatus, RegistryTransport, type RawRequest } from "./transport.js";
-import { DEFAULT_UPLOAD_CHUNK_BYTES, uploadBlob } from "./upload.js";
+import { operationRequest, type RepositoryTarget } from "./repositoryTarget.js";
 
 /** A page of tag names; `continuationToken` resumes the listing. */
 export type TagNamePageResponse = Page<string>;
-
-const DEFAULT_MAX_RESUME_ATTEMPTS = 3;
-const RESUME_DELAY_MS = 200;
 
 /** Bad download input throws before any request. */
 function assertDownloadArguments(digest: string, options: DownloadBlobOptions): void {
   assertDigest(digest);
   digestAlgorithm(digest);
   assertSize(options.maxResumeAttempts, "maxResumeAttempts");
-}
-
-function isCredential(value: unknown): value is TokenCredential {
-  return typeof (value as TokenCredential | undefined)?.getToken === "function";
 }
 
 /**
@@ -68,10 +58,8 @@ export class ContainerRegistryContentClient {
   readonly endpoint: string;
   /** Name of the repository this client works in, e.g. `library/hello-world`. */
   readonly repositoryName: string;
-  private readonly transport: RegistryTransport;
+  private readonly target: RepositoryTarget;
   private readonly chunkSizeInBytes: number;
-  /** The last hop of blob GETs into files. */
-  private readonly fileDownloadHttpClient: HttpClient;
 
   /**
    * Creates a client of one repository.
@@ -95,8 +83,7 @@ export class ContainerRegistryContentClient {
     clientOptions?: ContainerRegistryContentClientOptions,
   ) {
     assertRepositoryName(repositoryName);
-    const credential = isCredential(credentialOrOptions) ? credentialOrOptions : undefined;
-    const options = (credential ? clientOptions : (credentialOrOptions as ContainerRegistryContentClientOptions | undefined) ?? clientOptions) ?? {};
+    const { credential, options } = credentialAndOptions(credentialOrOptions, clientOptions);
     const { uploadChunkSizeInBytes, ...registryOptions } = options;
     assertSize(uploadChunkSizeInBytes, "uploadChunkSizeInBytes");
     if (uploadChunkSizeInBytes === 0) throw new RangeError("uploadChunkSizeInBytes must be positive");
@@ -106,18 +93,13 @@ export class ContainerRegistryContentClient {
     this.endpoint = connection.endpoint;
     this.repositoryName = repositoryName;
     this.chunkSizeInBytes = uploadChunkSizeInBytes ?? DEFAULT_UPLOAD_CHUNK_BYTES;
-    this.transport = new RegistryTransport(connection, httpClient, registryOptions);
-    // A caller's own HttpClient (a recorder, a custom transport) sees every request; otherwise
-    // files are downloaded without an allocation per socket read.
-    this.fileDownloadHttpClient = registryOptions.httpClient ?? new StaticBufferHttpClient(httpClient);
-  }
-
-  private url(kind: "manifests" | "blobs", reference: string): string {
-    return `${this.endpoint}/v2/${this.repositoryName}/${kind}/${reference}`;
-  }
-
-  private request(method: RawRequest["method"], url: string, options: OperationOptions, extra: Partial<RawRequest> = {}): RawRequest {
-    return { method, url, abortSignal: options.abortSignal, tracingOptions: options.tracingOptions, ...extra };
+    this.target = {
+      transport: new RegistryTransport(connection, httpClient, registryOptions),
+      repositoryName,
+      // A caller's own HttpClient (a recorder, a custom transport) sees every request; otherwise
+      // files are downloaded without an allocation per socket read.
+      fileDownloadHttpClient: registryOptions.httpClient ?? new StaticBufferHttpClient(httpClient),
+    };
   }
 
   /**
@@ -128,26 +110,8 @@ export class ContainerRegistryContentClient {
    */
   getManifest(tagOrDigest: string, options: GetManifestOptions = {}): Promise<GetManifestResult> {
     assertTagOrDigest(tagOrDigest);
-    const requestedDigest = isDigest(tagOrDigest) ? tagOrDigest : undefined;
-    if (requestedDigest) digestAlgorithm(requestedDigest);
-    return traceOperation("ContainerRegistryContentClient.getManifest", options, async (updated) => {
-      const response = ensureStatus(
-        await this.transport.send(
-          this.request("GET", this.url("manifests", tagOrDigest), updated, { headers: { Accept: MANIFEST_ACCEPT_HEADER }, streamStatuses: [200] }),
-        ),
-        [200],
-      );
-      const content = await readManifestBody(response, updated.abortSignal);
-      const announced = response.headers.get("docker-content-digest") ?? undefined;
-      const digest = requestedDigest ?? announced ?? computeDigest(content);
-      assertDigestMatches("The manifest's content", digest, computeDigest(content, digestAlgorithm(digest)));
-      if (announced && announced !== digest) {
-        assertDigestMatches("The manifest's Docker-Content-Digest", announced, computeDigest(content, digestAlgorithm(announced)));
-      }
-      const manifest = parseManifest(content, response);
-      const mediaType = essence(response.headers.get("content-type")) ?? (manifest as { mediaType?: string }).mediaType ?? "";
-      return { digest, mediaType, content, manifest };
-    });
+    if (isDigest(tagOrDigest)) digestAlgorithm(tagOrDigest);
+    return traceOperation("ContainerRegistryContentClient.getManifest", options, (updated) => fetchManifest(this.target, tagOrDigest, updated));
   }
 
   /**
@@ -158,23 +122,9 @@ export class ContainerRegistryContentClient {
    */
   setManifest(manifest: ManifestContent, options: SetManifestOptions = {}): Promise<SetManifestResult> {
     if (options.tag !== undefined) assertTag(options.tag, "tag");
-    return traceOperation("ContainerRegistryContentClient.setManifest", options, async (updated) => {
-      const { bytes, parsed } = await manifestBytes(manifest, updated.abortSignal);
-      const mediaType = resolveManifestMediaType(bytes, parsed, options.mediaType);
-      const digest = computeDigest(bytes);
-      const response = ensureStatus(
-        await this.transport.send(
-          this.request("PUT", this.url("manifests", options.tag ?? digest), updated, {
-            headers: { "Content-Type": mediaType },
-            body: bytes,
-          }),
-        ),
-        [200, 201, 202, 204],
-      );
-      const confirmed = response.headers.get("docker-content-digest");
-      if (confirmed) assertDigestMatches("The registry stored the manifest under another digest", digest, confirmed);
-      return { digest, sizeInBytes: bytes.length };
-    });
+    return traceOperation("ContainerRegistryContentClient.setManifest", options, (updated) =>
+      pushManifest(this.target, manifest, { ...updated, tag: options.tag, mediaType: options.mediaType }),
+    );
   }
 
   /**
@@ -182,15 +132,8 @@ export class ContainerRegistryContentClient {
    * exist counts as deleted.
    */
   deleteManifest(digest: string, options: DeleteManifestOptions = {}): Promise<void> {
-    return this.deleteByDigest("manifests", digest, "ContainerRegistryContentClient.deleteManifest", options);
-  }
-
-  /** Deletes are idempotent: 404 means the content is already gone. */
-  private deleteByDigest(kind: "manifests" | "blobs", digest: string, spanName: string, options: OperationOptions): Promise<void> {
     assertDigest(digest);
-    return traceOperation(spanName, options, async (updated) => {
-      ensureStatus(await this.transport.send(this.request("DELETE", this.url(kind, digest), updated)), [200, 202, 204, 404]);
-    });
+    return traceOperation("ContainerRegistryContentClient.deleteManifest", options, (updated) => deleteContent(this.target, "manifests", digest, updated));
   }
 
   /**
@@ -208,7 +151,7 @@ export class ContainerRegistryContentClient {
     }
     return traceOperation("ContainerRegistryContentClient.uploadBlob", options, async (updated) => {
       const source = await prepareUploadSource(content, options.sizeInBytes);
-      return uploadBlob(this.transport, source, {
+      return uploadBlob(this.target.transport, source, {
         repositoryName: this.repositoryName,
         chunkSizeInBytes: this.chunkSizeInBytes,
         digest: options.digest,
@@ -226,11 +169,9 @@ export class ContainerRegistryContentClient {
    */
   downloadBlob(digest: string, options: DownloadBlobOptions = {}): Promise<DownloadBlobResult> {
     assertDownloadArguments(digest, options);
-    return traceOperation("ContainerRegistryContentClient.downloadBlob", options, async (updated) => {
-      const download = this.downloadOptions(digest, updated, options);
-      const content = new VerifyingBlobStream(download, await download.open(0, updated.abortSignal));
-      return { digest, sizeInBytes: content.sizeInBytes, content };
-    });
+    return traceOperation("ContainerRegistryContentClient.downloadBlob", options, (updated) =>
+      openBlobStream(this.target, digest, { ...options, ...updated }),
+    );
   }
 
   /**
@@ -250,54 +191,9 @@ export class ContainerRegistryContentClient {
   downloadBlobToFile(digest: string, filePath: string, options: DownloadBlobToFileOptions = {}): Promise<DownloadBlobToFileResult> {
     assertDownloadArguments(digest, options);
     if (typeof filePath !== "string" || filePath === "") throw new TypeError("filePath must be a non-empty string");
-    return traceOperation("ContainerRegistryContentClient.downloadBlobToFile", options, async (updated) => {
-      const download = this.downloadOptions(digest, updated, options, this.fileDownloadHttpClient);
-      const sizeInBytes = await downloadToFile(filePath, await download.open(0, updated.abortSignal), download);
-      return { digest, sizeInBytes };
-    });
-  }
-
-  /** How a download of `digest` opens, verifies and resumes the blob; `httpClient` is the last hop of its GETs. */
-  private downloadOptions(
-    digest: string,
-    updated: OperationOptions,
-    options: DownloadBlobOptions,
-    httpClient?: HttpClient,
-  ): BlobDownloadOptions {
-    return {
-      expectedDigest: digest,
-      open: this.blobOpener(digest, updated, httpClient),
-      maxResumeAttempts: options.maxResumeAttempts ?? DEFAULT_MAX_RESUME_ATTEMPTS,
-      resumeDelayInMs: RESUME_DELAY_MS,
-      abortSignal: updated.abortSignal,
-      onProgress: options.onProgress,
-    };
-  }
-
-  /**
-   * Opens the blob at an offset. A resume first goes back to the URL the registry redirected to
-   * (it is signed and skips the registry), then to the registry when that fails.
-   */
-  private blobOpener(digest: string, options: OperationOptions, httpClient?: HttpClient): BlobOpener {
-    let redirectedUrl: string | undefined;
-    return async (offset, abortSignal) => {
-      const request = this.request("GET", this.url("blobs", digest), { ...options, abortSignal }, {
-        headers: { Accept: "application/octet-stream", ...(offset > 0 ? { Range: `bytes=${offset}-` } : {}) },
-        streamStatuses: [200, 206],
-        httpClient,
-      });
-      if (redirectedUrl && offset > 0) {
-        try {
-          return positionOf(await sendToRedirectTarget(this.transport, redirectedUrl, request), offset);
-        } catch (error) {
-          if (abortSignal?.aborted) throw error;
-          logger.info(`Resuming from ${redactUrl(redirectedUrl)} failed (${(error as Error).message}); asking the registry again`);
-        }
-      }
-      const followed = await sendFollowingRedirects(this.transport, request);
-      redirectedUrl = followed.redirectedUrl;
-      return positionOf(followed.response, offset);
-    };
+    return traceOperation("ContainerRegistryContentClient.downloadBlobToFile", options, (updated) =>
+      downloadBlobIntoFile(this.target, digest, filePath, { ...options, ...updated }),
+    );
   }
 
   /**
@@ -306,43 +202,37 @@ export class ContainerRegistryContentClient {
    * {@link RegistryArtifact.listTagProperties} gives the tags of one artifact with their properties.
    */
   listTagNames(options: ListTagNamesOptions = {}): PagedAsyncIterableIterator<string, TagNamePageResponse> {
+    const listing = { path: `/v2/${this.repositoryName}/tags/list`, field: "tags" } as const;
+    const send = (url: string, updated: ListTagNamesOptions) =>
+      this.target.transport.send(operationRequest("GET", url, updated, { headers: { Accept: "application/json" } }));
     return createPagedIterator(this.endpoint, (nextLink, maxPageSize) =>
-      traceOperation("ContainerRegistryContentClient.listTagNames", options, async (updated) => {
-        const url = new URL(nextLink ?? `/v2/${this.repositoryName}/tags/list`, this.endpoint);
-        if (!nextLink && maxPageSize !== undefined) url.searchParams.set("n", String(maxPageSize));
-        const response = ensureStatus(
-          await this.transport.send(this.request("GET", url.href, updated, { headers: { Accept: "application/json" } })),
-          [200],
-        );
-        const body = JSON.parse(response.bodyAsText ?? "{}") as { tags?: string[] | null };
-        return { items: body.tags ?? [], link: response.headers.get("link") };
-      }),
+      traceOperation("ContainerRegistryContentClient.listTagNames", options, (updated) =>
+        fetchOciListPage(send, this.endpoint, listing, nextLink, maxPageSize, updated),
+      ),
     );
   }
 
   /** Deletes a blob. A blob that does not exist counts as deleted. */
   deleteBlob(digest: string, options: DeleteBlobOptions = {}): Promise<void> {
-    return this.deleteByDigest("blobs", digest, "ContainerRegistryContentClient.deleteBlob", options);
+    assertDigest(digest);
+    return traceOperation("ContainerRegistryContentClient.deleteBlob", options, (updated) => deleteContent(this.target, "blobs", digest, updated));
   }
 
   /** Reads a blob's size with a `HEAD` request. Fails with a 404 `RestError` when the blob does not exist. */
   getBlobProperties(digest: string, options: GetBlobPropertiesOptions = {}): Promise<BlobProperties> {
     assertDigest(digest);
-    return traceOperation("ContainerRegistryContentClient.getBlobProperties", options, async (updated) => {
-      const { response } = await sendFollowingRedirects(this.transport, this.request("HEAD", this.url("blobs", digest), updated));
-      ensureStatus(response, [200]);
-      const size = Number(response.headers.get("content-length") ?? NaN);
-      return { digest, sizeInBytes: Number.isSafeInteger(size) ? size : undefined };
-    });
+    return traceOperation("ContainerRegistryContentClient.getBlobProperties", options, async (updated) =>
+      blobProperties(digest, await headBlob(this.target, digest, updated)),
+    );
   }
 
   /** Whether the repository has a blob (a `HEAD` request). */
   blobExists(digest: string, options: GetBlobPropertiesOptions = {}): Promise<boolean> {
     assertDigest(digest);
     return traceOperation("ContainerRegistryContentClient.blobExists", options, async (updated) => {
-      const { response } = await sendFollowingRedirects(this.transport, this.request("HEAD", this.url("blobs", digest), updated));
+      const response = await headBlob(this.target, digest, updated);
       if (response.status === 404) return false;
-      ensureStatus(response, [200]);
+      blobProperties(digest, response);
       return true;
     });
   }
@@ -356,18 +246,6 @@ export class ContainerRegistryContentClient {
   mountBlob(digest: string, fromRepository: string, options: MountBlobOptions = {}): Promise<MountBlobResult> {
     assertDigest(digest);
     assertRepositoryName(fromRepository, "fromRepository");
-    return traceOperation("ContainerRegistryContentClient.mountBlob", options, async (updated) => {
-      const url = `${this.endpoint}/v2/${this.repositoryName}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(fromRepository)}`;
-      const response = ensureStatus(await this.transport.send(this.request("POST", url, updated)), [201, 202]);
-      if (response.status === 201) return { digest, mounted: true };
-      const location = response.headers.get("location");
-      if (location) {
-        const session = new URL(location, response.request.url).href;
-        await this.transport.send({ method: "DELETE", url: session, tracingOptions: updated.tracingOptions }).catch((error: unknown) => {
-          logger.warning(`Could not cancel the upload session opened instead of a mount: ${(error as Error).message}`);
-        });
-      }
-      return { digest, mounted: false };
-    });
+    return traceOperation("ContainerRegistryContentClient.mountBlob", options, (updated) => mountFrom(this.target, digest, fromRepository, updated));
   }
 }

@@ -1,8 +1,5 @@
 export { ContainerRegistryContentClient, type TagNamePageResponse } from "./contentClient.js";
-export { DigestMismatchError } from "./errors.js";
-export { KnownManifestMediaType } from "./mediaTypes.js";
 export type { ManifestContent } from "./manifests.js";
-export type { BlobContent } from "./source.js";
 export type {
   BlobProperties,
   BlobTransferProgress,

@@ -1,8 +1,8 @@
 import { AbortError, type AbortSignalLike } from "@azure/abort-controller";
 import { RestError, type PipelineResponse } from "@azure/core-rest-pipeline";
 import { Readable } from "node:stream";
-import { toBuffer } from "./digest.js";
-import { DOCKER_IMAGE_CONFIG_MEDIA_TYPE, KnownManifestMediaType } from "./mediaTypes.js";
+import { toBuffer } from "../transfer/digest.js";
+import { DOCKER_IMAGE_CONFIG_MEDIA_TYPE, KnownManifestMediaType } from "../protocol/mediaTypes.js";
 import type { Manifest } from "./models.js";
 
 /** Manifests above this size are refused, as by other OCI clients and registries (oras, distribution). */

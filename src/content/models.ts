@@ -1,5 +1,8 @@
 import type { OperationOptions } from "@azure/core-client";
-import type { ContainerRegistryClientOptions } from "../clientOptions.js";
+import type { ContainerRegistryClientOptions } from "../http/clientOptions.js";
+import type { BlobTransferProgress } from "../transfer/models.js";
+
+export type { BlobTransferProgress };
 
 /**
  * Annotations of an OCI manifest, index or descriptor, as they appear on the wire. The keys
@@ -141,14 +144,6 @@ export interface ContainerRegistryContentClientOptions extends ContainerRegistry
    * Default: 16 MiB.
    */
   uploadChunkSizeInBytes?: number;
-}
-
-/** Progress of a blob transfer. */
-export interface BlobTransferProgress {
-  /** Bytes transferred so far. */
-  loadedBytes: number;
-  /** Size of the blob when known. */
-  totalBytes?: number;
 }
 
 /** Options of {@link ContainerRegistryContentClient.getManifest}. */

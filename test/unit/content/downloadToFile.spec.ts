@@ -7,7 +7,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { AbortError } from "@azure/abort-controller";
-import { StagedFileWriter } from "../../../src/content/stagedFileWriter.js";
+import { StagedFileWriter } from "../../../src/transfer/stagedFileWriter.js";
 import { ContainerRegistryContentClient, DigestMismatchError } from "../../../src/index.js";
 import { makeTempDir } from "../../utils/processCleanup.js";
 import { ENDPOINT, FakeRegistry, sha256 } from "./fakeRegistry.js";

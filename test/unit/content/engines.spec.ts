@@ -1,9 +1,9 @@
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createHttpHeaders, createPipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
-import { ChunkReader } from "../../../src/content/chunks.js";
-import { assertDigestMatches, computeDigest, digestAlgorithm, Digester, HashingTransform } from "../../../src/content/digest.js";
-import { chunkContentRange, chunkMinLength, nextUploadUrl, withQueryParameter } from "../../../src/content/location.js";
+import { ChunkReader } from "../../../src/transfer/chunkReader.js";
+import { assertDigestMatches, computeDigest, digestAlgorithm, Digester, HashingTransform } from "../../../src/transfer/digest.js";
+import { chunkContentRange, chunkMinLength, nextUploadUrl, withQueryParameter } from "../../../src/transfer/uploadLocation.js";
 import { DigestMismatchError } from "../../../src/index.js";
 import { sha256 } from "./fakeRegistry.js";
 

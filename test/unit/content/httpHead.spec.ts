@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_HEAD_BYTES, parseResponseHead, ResponseHeadReader } from "../../../src/content/httpHead.js";
+import { MAX_HEAD_BYTES, parseResponseHead, ResponseHeadReader } from "../../../src/http/staticBuffer/responseHead.js";
 
 const HEAD = "HTTP/1.1 206 Partial Content\r\nContent-Length: 5\r\nContent-Range: bytes 10-14/15\r\nVia: a\r\nvia: b\r\n\r\n";
 const BODY = "hello";

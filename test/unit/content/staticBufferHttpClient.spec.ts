@@ -18,8 +18,9 @@ import {
   type PipelineRequest,
   type PipelineRequestOptions,
 } from "@azure/core-rest-pipeline";
-import { isZeroCopyBody, type StaticBufferBody } from "../../../src/content/staticBufferBody.js";
-import { StaticBufferHttpClient } from "../../../src/content/staticBufferHttpClient.js";
+import type { StaticBufferBody } from "../../../src/http/staticBuffer/staticBufferBody.js";
+import { isZeroCopyBody } from "../../../src/http/zeroCopyBody.js";
+import { StaticBufferHttpClient } from "../../../src/http/staticBuffer/staticBufferHttpClient.js";
 import { tlsCertificate } from "../../utils/registry.js";
 
 interface RawServer {

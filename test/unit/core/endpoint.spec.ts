@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { assertCredentialTransport, isLoopbackHost, normalizeEndpoint } from "../../../src/utils/endpoint.js";
+import { assertCredentialTransport, isLoopbackHost } from "../../../src/auth/credentialTransport.js";
+import { normalizeEndpoint } from "../../../src/http/endpoint.js";
 
 describe("endpoints", () => {
   it("normalises what users type", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createHttpHeaders, createPipelineRequest, RestError } from "@azure/core-rest-pipeline";
-import { restErrorFromResponse, withRegistryErrorDetails } from "../../../src/utils/errors.js";
-import { redactUrl } from "../../../src/utils/sanitize.js";
+import { restErrorFromResponse, withRegistryErrorDetails } from "../../../src/errors/registryErrors.js";
+import { redactUrl } from "../../../src/diagnostics/redaction.js";
 
 describe("registry errors", () => {
   const body = JSON.stringify({ errors: [{ code: "MANIFEST_UNKNOWN", message: "manifest unknown", detail: {} }] });

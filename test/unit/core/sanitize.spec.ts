@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AzureLogger, getLogLevel, setLogLevel, type AzureLogLevel } from "@azure/logger";
 import { ContainerRegistryContentClient } from "../../../src/index.js";
 import { startAcrEmulator } from "../../../src/emulator/index.js";
-import { redactSecrets, redactUrl } from "../../../src/utils/sanitize.js";
+import { redactSecrets, redactUrl } from "../../../src/diagnostics/redaction.js";
 
 describe("redactSecrets", () => {
   it("redacts query values except the safe ones, wherever a URL appears in a line", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assertDigest, assertRepositoryName, assertTag, assertTagOrDigest } from "../../../src/utils/validation.js";
+import { assertDigest, assertRepositoryName, assertTag, assertTagOrDigest } from "../../../src/protocol/assertions.js";
 
 const sha = `sha256:${"a".repeat(64)}`;
 

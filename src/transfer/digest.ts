@@ -1,6 +1,6 @@
 import { createHash, type Hash } from "node:crypto";
 import { Transform, type TransformCallback } from "node:stream";
-import { DigestMismatchError } from "./errors.js";
+import { DigestMismatchError } from "../errors/digestMismatchError.js";
 
 /** Digest algorithms the client can verify (the OCI spec registers sha256 and sha512). */
 const SUPPORTED_ALGORITHMS = new Set(["sha256", "sha384", "sha512"]);

@@ -6,7 +6,7 @@ import type {
   ContainerRepositoryProperties as GeneratedRepositoryProperties,
   ManifestAttributesBase,
   TagAttributesBase,
-} from "./generated/index.js";
+} from "../generated/index.js";
 import type {
   ArtifactManifestOrder,
   ArtifactManifestProperties,

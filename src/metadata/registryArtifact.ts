@@ -1,6 +1,6 @@
 import type { PagedAsyncIterableIterator } from "@azure/core-paging";
 import type { OperationOptions } from "@azure/core-client";
-import type { ContainerRegistryGetTagsResponse } from "./generated/index.js";
+import type { ContainerRegistryGetTagsResponse } from "../generated/index.js";
 import type {
   ArtifactManifestProperties,
   ArtifactTagProperties,
@@ -12,12 +12,12 @@ import type {
   UpdateManifestPropertiesOptions,
   UpdateTagPropertiesOptions,
 } from "./models.js";
-import { createPagedIterator, type Page } from "./paging/pagedIterator.js";
-import type { RegistryConnection } from "./pipeline.js";
-import { traceOperation } from "./tracing.js";
+import { createPagedIterator, type Page } from "../paging/pagedIterator.js";
+import type { RegistryConnection } from "../http/registryConnection.js";
+import { traceOperation } from "../diagnostics/tracing.js";
 import { changedProperties, toManifestProperties, toServiceOrder, toTagProperties } from "./transformations.js";
-import { endpointHost } from "./utils/endpoint.js";
-import { assertTag, isDigest } from "./utils/validation.js";
+import { endpointHost } from "../http/endpoint.js";
+import { assertTag, isDigest } from "../protocol/assertions.js";
 
 /** A page of tag properties; `continuationToken` resumes the listing. */
 export type TagPageResponse = Page<ArtifactTagProperties>;

@@ -3,8 +3,8 @@ import { RestError, type HttpClient, type PipelineRequest, type PipelineResponse
 import net, { type OnReadOpts, type Socket } from "node:net";
 import { text } from "node:stream/consumers";
 import tls from "node:tls";
-import { redactUrl } from "../utils/sanitize.js";
-import { FIELD_NAME, ResponseHeadReader, type ResponseHead } from "./httpHead.js";
+import { redactUrl } from "../../diagnostics/redaction.js";
+import { FIELD_NAME, ResponseHeadReader, type ResponseHead } from "./responseHead.js";
 import { ReadBuffers, StaticBufferBody } from "./staticBufferBody.js";
 
 /** Headers this client writes itself; the request's own values for them are not sent. */

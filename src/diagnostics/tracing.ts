@@ -1,7 +1,6 @@
 import type { OperationOptions } from "@azure/core-client";
 import { createTracingClient } from "@azure/core-tracing";
-import { SDK_VERSION } from "./constants.js";
-import { withRegistryErrorDetails } from "./utils/errors.js";
+import { SDK_VERSION } from "../constants.js";
 
 /** One span per public method goes through this client. */
 export const tracingClient = createTracingClient({
@@ -10,20 +9,11 @@ export const tracingClient = createTracingClient({
   packageVersion: SDK_VERSION,
 });
 
-/**
- * Runs a public operation inside its span (`<Class>.<method>`); a registry failure leaves it as a
- * `RestError` carrying the registry's error code and message.
- */
+/** Runs a public operation inside its span, `<Class>.<method>`; the span records a failure as the operation's error. */
 export function traceOperation<T>(
   spanName: string,
   options: OperationOptions,
   run: (updatedOptions: OperationOptions) => Promise<T>,
 ): Promise<T> {
-  return tracingClient.withSpan(spanName, options, async (updatedOptions) => {
-    try {
-      return await run(updatedOptions);
-    } catch (error) {
-      throw withRegistryErrorDetails(error);
-    }
-  });
+  return tracingClient.withSpan(spanName, options, run);
 }

@@ -1,6 +1,6 @@
 // Input checks run before any request is sent, so a typo becomes a clear local error instead of
 // an opaque 404 (or a request to the wrong path). The grammar is the OCI distribution spec's.
-import { isDigest as matchesDigestGrammar, isDigestReference, isRepositoryName, isTag } from "../protocol/grammar.js";
+import { isDigest as matchesDigestGrammar, isDigestReference, isRepositoryName, isTag } from "./grammar.js";
 
 export { isDigestReference as isDigest };
 

@@ -1,5 +1,5 @@
 import type { Debugger } from "@azure/logger";
-import { logger } from "../logger.js";
+import { logger } from "./logger.js";
 
 /** Query parameters that never carry secrets; every other query value is redacted in logs and errors. */
 export const SAFE_QUERY_PARAMETERS = new Set(["api-version", "n", "last", "orderby", "digest", "mount", "from", "mode"]);

@@ -1,7 +1,7 @@
 import type { PipelineResponse } from "@azure/core-rest-pipeline";
-import { logger } from "../logger.js";
-import { redactUrl } from "../utils/sanitize.js";
-import type { RawRequest, RegistryTransport } from "./transport.js";
+import { logger } from "../diagnostics/logger.js";
+import { redactUrl } from "../diagnostics/redaction.js";
+import type { RawRequest, RegistryTransport } from "./registryTransport.js";
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 5;

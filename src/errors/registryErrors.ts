@@ -1,5 +1,5 @@
 import { isRestError, RestError, type PipelineResponse } from "@azure/core-rest-pipeline";
-import { redactUrl } from "./sanitize.js";
+import { redactUrl } from "../diagnostics/redaction.js";
 
 /** One entry of the error body ACR and OCI registries return: `{"errors":[{code,message,detail}]}`. */
 interface RegistryErrorInfo {

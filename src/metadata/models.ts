@@ -1,7 +1,7 @@
 import type { OperationOptions } from "@azure/core-client";
-import type { ArtifactArchitecture, ArtifactOperatingSystem } from "./generated/index.js";
+import type { ArtifactArchitecture, ArtifactOperatingSystem } from "../generated/index.js";
 
-export { KnownArtifactArchitecture, KnownArtifactOperatingSystem } from "./generated/index.js";
+export { KnownArtifactArchitecture, KnownArtifactOperatingSystem } from "../generated/index.js";
 export type { ArtifactArchitecture, ArtifactOperatingSystem };
 
 /** The four access attributes every repository, manifest and tag carries. */

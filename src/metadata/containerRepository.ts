@@ -1,5 +1,5 @@
 import type { PagedAsyncIterableIterator } from "@azure/core-paging";
-import type { ContainerRegistryGetManifestsResponse } from "./generated/index.js";
+import type { ContainerRegistryGetManifestsResponse } from "../generated/index.js";
 import type {
   ArtifactManifestProperties,
   ContainerRepositoryProperties,
@@ -8,13 +8,13 @@ import type {
   ListManifestPropertiesOptions,
   UpdateRepositoryPropertiesOptions,
 } from "./models.js";
-import { createPagedIterator, type Page } from "./paging/pagedIterator.js";
-import type { RegistryConnection } from "./pipeline.js";
+import { createPagedIterator, type Page } from "../paging/pagedIterator.js";
+import type { RegistryConnection } from "../http/registryConnection.js";
 import { RegistryArtifactImpl, type RegistryArtifact } from "./registryArtifact.js";
-import { traceOperation } from "./tracing.js";
+import { traceOperation } from "../diagnostics/tracing.js";
 import { changedProperties, toManifestProperties, toRepositoryProperties, toServiceOrder } from "./transformations.js";
-import { endpointHost } from "./utils/endpoint.js";
-import { assertTagOrDigest } from "./utils/validation.js";
+import { endpointHost } from "../http/endpoint.js";
+import { assertTagOrDigest } from "../protocol/assertions.js";
 
 /** A page of manifest properties; `continuationToken` resumes the listing. */
 export type ManifestPageResponse = Page<ArtifactManifestProperties>;

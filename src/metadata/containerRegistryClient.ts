@@ -2,23 +2,19 @@ import type { TokenCredential } from "@azure/core-auth";
 import type { OperationOptions } from "@azure/core-client";
 import { createHttpHeaders, createPipelineRequest, isRestError } from "@azure/core-rest-pipeline";
 import type { PagedAsyncIterableIterator } from "@azure/core-paging";
-import type { ContainerRegistryGetRepositoriesResponse } from "./generated/index.js";
-import type { ContainerRegistryClientOptions } from "./clientOptions.js";
+import type { ContainerRegistryGetRepositoriesResponse } from "../generated/index.js";
+import type { ContainerRegistryClientOptions } from "../http/clientOptions.js";
 import { ContainerRepositoryImpl, type ContainerRepository } from "./containerRepository.js";
 import type { DeleteRepositoryOptions, ListRepositoriesOptions } from "./models.js";
-import { createPagedIterator, type Page } from "./paging/pagedIterator.js";
-import { connectToRegistry, type RegistryConnection } from "./pipeline.js";
+import { createPagedIterator, type Page } from "../paging/pagedIterator.js";
+import { connectToRegistry, credentialAndOptions, type RegistryConnection } from "../http/registryConnection.js";
 import type { RegistryArtifact } from "./registryArtifact.js";
-import { traceOperation } from "./tracing.js";
-import { restErrorFromResponse } from "./utils/errors.js";
-import { assertRepositoryName } from "./utils/validation.js";
+import { traceOperation } from "../diagnostics/tracing.js";
+import { fetchOciListPage } from "../paging/ociListPage.js";
+import { assertRepositoryName } from "../protocol/assertions.js";
 
 /** A page of repository names; `continuationToken` resumes the listing. */
 export type RepositoryPageResponse = Page<string>;
-
-function isTokenCredential(value: unknown): value is TokenCredential {
-  return typeof (value as TokenCredential | undefined)?.getToken === "function";
-}
 
 /**
  * The client for a registry's repositories and artifacts: list repositories, inspect and update
@@ -50,8 +46,7 @@ export class ContainerRegistryClient {
     credentialOrOptions?: TokenCredential | ContainerRegistryClientOptions,
     clientOptions: ContainerRegistryClientOptions = {},
   ) {
-    const credential = isTokenCredential(credentialOrOptions) ? credentialOrOptions : undefined;
-    const options = isTokenCredential(credentialOrOptions) ? clientOptions : (credentialOrOptions ?? clientOptions);
+    const { credential, options } = credentialAndOptions(credentialOrOptions, clientOptions);
     this.connection = connectToRegistry(endpoint, credential, options);
     this.endpoint = this.connection.endpoint;
   }
@@ -83,21 +78,18 @@ export class ContainerRegistryClient {
   }
 
   /** One page of the OCI distribution catalog, `GET /v2/_catalog?n=&last=`. */
-  private async listOciCatalogPage(nextLink: string | undefined, maxPageSize: number | undefined, options: OperationOptions) {
-    const url = new URL(nextLink ?? "/v2/_catalog", this.endpoint);
-    if (!nextLink && maxPageSize !== undefined) url.searchParams.set("n", String(maxPageSize));
-    const response = await this.connection.client.sendRequest(
-      createPipelineRequest({
-        url: url.toString(),
-        method: "GET",
-        headers: createHttpHeaders({ Accept: "application/json" }),
-        abortSignal: options.abortSignal,
-        tracingOptions: options.tracingOptions,
-      }),
-    );
-    if (response.status !== 200) throw restErrorFromResponse(response);
-    const body = JSON.parse(response.bodyAsText ?? "{}") as { repositories?: string[] | null };
-    return { items: body.repositories ?? [], link: response.headers.get("Link") };
+  private listOciCatalogPage(nextLink: string | undefined, maxPageSize: number | undefined, options: OperationOptions) {
+    const send = (url: string, updated: OperationOptions) =>
+      this.connection.client.sendRequest(
+        createPipelineRequest({
+          url,
+          method: "GET",
+          headers: createHttpHeaders({ Accept: "application/json" }),
+          abortSignal: updated.abortSignal,
+          tracingOptions: updated.tracingOptions,
+        }),
+      );
+    return fetchOciListPage(send, this.endpoint, { path: "/v2/_catalog", field: "repositories" }, nextLink, maxPageSize, options);
   }
 
   /** Deletes a repository with all its manifests and tags. A repository already gone is not an error. */

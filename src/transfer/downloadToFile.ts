@@ -2,9 +2,9 @@ import { AbortError, type AbortSignalLike } from "@azure/abort-controller";
 import { randomBytes } from "node:crypto";
 import { open, rename, rm, type FileHandle } from "node:fs/promises";
 import type { Readable } from "node:stream";
-import { BlobDownload, type BlobDownloadOptions, type OpenedBlob } from "./download.js";
+import { BlobDownload, type BlobDownloadOptions, type OpenedBlob } from "./blobDownload.js";
 import { StagedFileWriter } from "./stagedFileWriter.js";
-import { isZeroCopyBody, type BodySink } from "./staticBufferBody.js";
+import { isZeroCopyBody, type BodySink } from "../http/zeroCopyBody.js";
 
 /**
  * Downloads a blob into `filePath` through a temporary file beside it (`<file>.<random>.partial`,

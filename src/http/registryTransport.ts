@@ -14,11 +14,11 @@ import {
   type RequestBodyType,
   type TransferProgressEvent,
 } from "@azure/core-rest-pipeline";
-import type { ContainerRegistryClientOptions } from "../clientOptions.js";
-import { SDK_VERSION } from "../constants.js";
-import type { RegistryConnection } from "../pipeline.js";
-import { restErrorFromResponse } from "../utils/errors.js";
-import { httpLogger, SAFE_QUERY_PARAMETERS } from "../utils/sanitize.js";
+import type { ContainerRegistryClientOptions } from "./clientOptions.js";
+import type { RegistryConnection } from "./registryConnection.js";
+import { restErrorFromResponse } from "../errors/registryErrors.js";
+import { httpLogger, SAFE_QUERY_PARAMETERS } from "../diagnostics/redaction.js";
+import { userAgentOptions } from "./userAgent.js";
 
 /** Returns the response when its status is one of `accepted`; otherwise throws the registry's error as a RestError. */
 export function ensureStatus(response: PipelineResponse, accepted: number[]): PipelineResponse {
@@ -118,14 +118,12 @@ export class RegistryTransport {
 }
 
 function createAnonymousPipeline(options: ContainerRegistryClientOptions): Pipeline {
-  const prefix = options.userAgentOptions?.userAgentPrefix;
-  const packageDetails = `azsdk-js-container-registry/${SDK_VERSION}`;
   const pipeline = createPipelineFromOptions({
     agent: options.agent,
     tlsOptions: options.tlsOptions,
     proxyOptions: options.proxyOptions,
     retryOptions: options.retryOptions,
-    userAgentOptions: { userAgentPrefix: prefix ? `${prefix} ${packageDetails}` : packageDetails },
+    userAgentOptions: userAgentOptions(options),
     redirectOptions: { allowCrossOriginRedirects: true, maxRetries: 5 },
     loggingOptions: { logger: httpLogger, additionalAllowedQueryParameters: [...SAFE_QUERY_PARAMETERS] },
   });

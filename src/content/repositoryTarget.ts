@@ -1,0 +1,21 @@
+import type { OperationOptions } from "@azure/core-client";
+import type { HttpClient } from "@azure/core-rest-pipeline";
+import type { RawRequest, RegistryTransport } from "../http/registryTransport.js";
+
+/** One repository of a registry as the content operations address it: its `/v2` URLs and the transport to them. */
+export interface RepositoryTarget {
+  readonly transport: RegistryTransport;
+  readonly repositoryName: string;
+  /** The last hop of blob GETs into files (see ContainerRegistryContentClient's constructor). */
+  readonly fileDownloadHttpClient: HttpClient;
+}
+
+/** `<endpoint>/v2/<name>/<manifests|blobs>/<reference>`. */
+export function contentUrl(target: RepositoryTarget, kind: "manifests" | "blobs", reference: string): string {
+  return `${target.transport.endpoint}/v2/${target.repositoryName}/${kind}/${reference}`;
+}
+
+/** A raw request carrying the operation's abort signal and tracing context. */
+export function operationRequest(method: RawRequest["method"], url: string, options: OperationOptions, extra: Partial<RawRequest> = {}): RawRequest {
+  return { method, url, abortSignal: options.abortSignal, tracingOptions: options.tracingOptions, ...extra };
+}
