@@ -6,7 +6,7 @@ import { logger } from "../diagnostics/logger.js";
 import { redactUrl } from "../diagnostics/redaction.js";
 import { sendFollowingRedirects, sendToRedirectTarget } from "../http/redirects.js";
 import type { RawRequest, RegistryTransport } from "../http/registryTransport.js";
-import { positionOf, type BlobOpener, type OpenedBlob } from "./blobDownload.js";
+import { positionOf, type BlobOpener, type OpenedBlob } from "./openedBlob.js";
 
 // How a dropped blob download goes on: where it is reopened (ResumingBlobOpener) and how often and
 // how soon (ResumeBackoff).

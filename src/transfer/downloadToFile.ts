@@ -2,7 +2,8 @@ import { AbortError, type AbortSignalLike } from "@azure/abort-controller";
 import { randomBytes } from "node:crypto";
 import { open, rename, rm, type FileHandle } from "node:fs/promises";
 import type { Readable } from "node:stream";
-import { BlobDownload, type BlobDownloadOptions, type OpenedBlob } from "./blobDownload.js";
+import { BlobDownload, type BlobDownloadOptions } from "./blobDownload.js";
+import type { OpenedBlob } from "./openedBlob.js";
 import { StagedFileWriter } from "./stagedFileWriter.js";
 import { isZeroCopyBody, type BodySink } from "../http/zeroCopyBody.js";
 

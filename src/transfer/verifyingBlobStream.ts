@@ -1,6 +1,7 @@
 import { AbortError } from "@azure/abort-controller";
 import { Readable } from "node:stream";
-import { BlobDownload, type BlobDownloadOptions, type OpenedBlob } from "./blobDownload.js";
+import { BlobDownload, type BlobDownloadOptions } from "./blobDownload.js";
+import type { OpenedBlob } from "./openedBlob.js";
 
 const HIGH_WATER_MARK = 1024 * 1024;
 

@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { AbortError } from "@azure/abort-controller";
 import { createHttpHeaders, createPipelineRequest, RestError, type PipelineResponse } from "@azure/core-rest-pipeline";
-import { positionOf, type BlobOpener, type OpenedBlob } from "../../../src/transfer/blobDownload.js";
+import { positionOf, type BlobOpener, type OpenedBlob } from "../../../src/transfer/openedBlob.js";
 import { VerifyingBlobStream } from "../../../src/transfer/verifyingBlobStream.js";
 import { DigestMismatchError } from "../../../src/index.js";
 import { sha256 } from "./fakeRegistry.js";
