@@ -8,7 +8,7 @@ import {
 } from "@azure/core-rest-pipeline";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
 import { requiredAccessForRequest } from "../../../src/protocol/acrAccess.js";
-import { formatScopes } from "../../../src/protocol/scopes.js";
+import { formatScopes, scopeCovers } from "../../../src/protocol/scopes.js";
 
 export function base64url(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString("base64url");
@@ -95,15 +95,13 @@ export class FakeAcr implements HttpClient {
       if (this.options.tokenDelayMs) await new Promise((r) => setTimeout(r, this.options.tokenDelayMs));
       return this.tokenEndpoint(request, url.pathname, new URLSearchParams(body ?? ""));
     }
-    const scope = this.options.scopeFor?.(request.method, url.pathname) ?? requiredScope(request.method, url.pathname);
+    const scope = this.options.scopeFor?.(request.method, url.pathname) ?? requiredScope(request.method, `${url.pathname}${url.search}`);
     const auth = request.headers.get("authorization");
     if (!auth) return this.challenge(request, scope);
     const grant = this.grants.get(auth.replace(/^Bearer /, ""));
     if (!grant || (grant.exp !== undefined && grant.exp * 1000 <= this.now())) return this.challenge(request, scope, "invalid_token");
-    const [, name, actions] = grant.scope.split(":");
-    const [, needName, needActions] = scope.split(":");
-    const granted = grant.scope.startsWith("registry:") ? grant.scope === scope : name === needName && needActions!.split(",").every((a) => actions!.split(",").includes(a));
-    if (!granted) return this.challenge(request, scope, "insufficient_scope");
+    if (!scopeCovers(grant.scope, scope)) return this.challenge(request, scope, "insufficient_scope");
+    if (request.method === "POST" && url.searchParams.has("mount")) return this.json(request, 201, {});
     return this.json(request, 200, url.pathname.endsWith("_catalog") ? { repositories: ["hello"] } : {
       registry: this.service, imageName: "hello", createdTime: "2024-01-01T00:00:00Z", lastUpdateTime: "2024-01-01T00:00:00Z",
       manifestCount: 1, tagCount: 1, changeableAttributes: { deleteEnabled: true, writeEnabled: true, readEnabled: true, listEnabled: true },
