@@ -121,13 +121,17 @@ async function main() {
   const tls = makeCertificate(scratchDir);
   // https with relative upload URLs: the official SDK breaks on absolute ones. http keeps
   // distribution's default absolute URLs, which any client must handle too.
+  const copyDataDir = makeTempDir("storage-copy", storage);
   const registries = {
     http: await startRegistry({ dataDir }),
     https: await startRegistry({ dataDir, tls, relativeUrls: true }),
+    // Destinations of registry-to-registry copies: their own storage, so nothing is there before a copy.
+    httpCopy: await startRegistry({ dataDir: copyDataDir }),
+    httpsCopy: await startRegistry({ dataDir: copyDataDir, tls, relativeUrls: true }),
   };
   try {
     const contenders = makeContenders(registries, { ca: tls.cert, scratchDir, profileDir });
-    const ctx = { registries, contenders, ca: tls.cert, scratchDir, dataDir };
+    const ctx = { registries, contenders, ca: tls.cert, scratchDir, dataDir, copyDataDir };
     const only = args.only?.split(",");
     const scenarios = makeScenarios({ small: args.small }).filter((s) => !only || only.includes(s.id));
     const started = new Date();

@@ -1,12 +1,22 @@
-// This library, used as its README shows: a content client per repository, file paths for uploads.
+// This library, used as its README shows: a content client per repository, file paths for
+// uploads, copyArtifact between registries and OCI image layouts.
 import { readFileSync } from "node:fs";
-import { ContainerRegistryContentClient } from "@azure/container-registry";
+import { ContainerRegistryContentClient, copyArtifact, OciImageLayout } from "@azure/container-registry";
 import { sdkOperations } from "./sdk.mjs";
 
-export async function open({ endpoint, repo, ca }) {
+export async function open({ endpoint, repo, ca, copyEndpoint, destRepo, concurrency }) {
   // Anonymous registry: no credential. A self-signed registry is trusted through tlsOptions.
-  const client = new ContainerRegistryContentClient(endpoint, repo, ca ? { tlsOptions: { ca: readFileSync(ca) } } : {});
+  const options = ca ? { tlsOptions: { ca: readFileSync(ca) } } : {};
+  const client = new ContainerRegistryContentClient(endpoint, repo, options);
+  const copyOptions = concurrency ? { concurrency } : {};
+  const blobs = (result) => ({ blobs: result.blobs.copied.length + result.blobs.mounted.length + result.blobs.skipped.length });
   return {
+    // What `skopeo copy docker://... oci:DIR:TAG` does: the image into a new OCI layout folder.
+    pullLayout: async ({ tag, outDir }) => blobs(await copyArtifact(client, tag, new OciImageLayout(outDir), copyOptions)),
+    // What `skopeo copy oci:DIR:TAG docker://...` does.
+    pushLayout: async ({ layoutDir, tag }) => blobs(await copyArtifact(new OciImageLayout(layoutDir), tag, client, copyOptions)),
+    // What `skopeo copy docker://A docker://B` does: registry to registry, nothing on disk.
+    copy: async ({ tag }) => blobs(await copyArtifact(client, tag, new ContainerRegistryContentClient(copyEndpoint, destRepo, options), copyOptions)),
     ...sdkOperations({
       uploadFile: async (file) => (await client.uploadBlob(file)).digest,
       downloadBlob: async (digest) => (await client.downloadBlob(digest)).content,

@@ -7,7 +7,7 @@ import { runMeasured } from "../lib/exec.mjs";
 
 const REQUEST_LINE = /msg="(?:GET|HEAD|POST|PUT|PATCH|DELETE) https?:\/\//g;
 
-export function skopeoContender({ endpoint, ca, scratchDir }) {
+export function skopeoContender({ endpoint, copyEndpoint, ca, scratchDir }) {
   const { host } = new URL(endpoint);
   // Own policy, registries.d and tmpdir: nothing from the system configuration.
   const dir = path.join(scratchDir, `skopeo-${ca ? "https" : "http"}`);
@@ -36,8 +36,14 @@ export function skopeoContender({ endpoint, ca, scratchDir }) {
     };
   }
 
+  const push = ({ repo, layoutDir, tag }) => copy([...tls.dest, `oci:${layoutDir}:${tag}`, `docker://${host}/${repo}:${tag}`]);
+  const pull = ({ repo, tag, outDir }) => copy([...tls.src, `docker://${host}/${repo}:${tag}`, `oci:${outDir}:${tag}`]);
   return {
-    push: ({ repo, layoutDir, tag }) => copy([...tls.dest, `oci:${layoutDir}:${tag}`, `docker://${host}/${repo}:${tag}`]),
-    pull: ({ repo, tag, outDir }) => copy([...tls.src, `docker://${host}/${repo}:${tag}`, `oci:${outDir}:${tag}`]),
+    push,
+    pull,
+    pushLayout: push,
+    pullLayout: pull,
+    copy: ({ repo, tag, destRepo }) =>
+      copy([...tls.src, ...tls.dest, `docker://${host}/${repo}:${tag}`, `docker://${new URL(copyEndpoint).host}/${destRepo}:${tag}`]),
   };
 }

@@ -30,7 +30,7 @@ async function libraryBuild() {
 }
 
 /** A Node contender module (contenders/NAME.mjs) run through contenders/child.mjs. */
-function nodeContender(name, { endpoint, ca, scratchDir, profileDir }) {
+function nodeContender(name, { endpoint, copyEndpoint, ca, scratchDir, profileDir }) {
   const env = { ...process.env };
   // Inherited flags would make Node runs differ from one shell to the next.
   delete env.NODE_OPTIONS;
@@ -40,7 +40,7 @@ function nodeContender(name, { endpoint, ca, scratchDir, profileDir }) {
     /** `runName` names the CPU profile of the run, when profiling. */
     async run(op, params, runName) {
       const build = name === "library" ? await libraryBuild() : undefined;
-      const job = JSON.stringify({ contender: name, op, params: { endpoint, ca, ...params } });
+      const job = JSON.stringify({ contender: name, op, params: { endpoint, copyEndpoint, ca, ...params } });
       const profile = profileDir ? ["--cpu-prof", "--cpu-prof-dir", profileDir, "--cpu-prof-name", `${runName}.cpuprofile`] : [];
       const run = await runMeasured(process.execPath, [...profile, CHILD, job], { env, scratchDir });
       const result = JSON.parse(run.stdout.trim().split("\n").pop());
@@ -61,8 +61,10 @@ export function makeContenders(registries, { ca, scratchDir, profileDir }) {
   const contenders = {};
   for (const transport of ["http", "https"]) {
     const endpoint = registries[transport].endpoint;
+    // The destination of registry-to-registry copies: another registry, with a storage of its own.
+    const copyEndpoint = registries[`${transport}Copy`]?.endpoint;
     const tlsCa = transport === "https" ? ca : undefined;
-    const options = { endpoint, ca: tlsCa, scratchDir };
+    const options = { endpoint, copyEndpoint, ca: tlsCa, scratchDir };
     const add = (kind, label, runner) => {
       const id = `${kind}-${transport}`;
       contenders[id] = { id, label: `${label} (${transport})`, transport, kind, ...runner };

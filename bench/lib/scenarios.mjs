@@ -5,26 +5,13 @@
 import { statSync, writeFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import path from "node:path";
-import { open as openRawNode } from "../contenders/node.mjs";
+import { copyRegistries, pullLayout, pushLayout } from "./artifactScenarios.mjs";
 import { MiB, OCI_CONFIG, OCI_MANIFEST, writeImageLayout, writeUniqueBlob } from "./data.mjs";
+import { fixtureClient, imageTitle, pulledImage, scratchPath, sizeLabel } from "./fixtures.mjs";
 import { cloneTag, dropBlobData } from "./registry.mjs";
 
 const BLOB_CONTENDERS = ["library", "official", "node", "curl"];
 const IMAGE_CONTENDERS = ["library", "official", "skopeo"];
-
-let fileCounter = 0;
-function scratchPath(ctx, name) {
-  return path.join(ctx.scratchDir, `${name}-${fileCounter++}`);
-}
-
-function sizeLabel(bytes) {
-  return bytes >= 1024 * MiB ? `${bytes / (1024 * MiB)} GiB` : `${bytes / MiB} MiB`;
-}
-
-/** An untimed raw Node client in this process, for fixtures and checks. */
-function fixtureClient(ctx, repo, transport = "http") {
-  return openRawNode({ endpoint: ctx.registries[transport].endpoint, repo, ca: transport === "https" ? ctx.ca : undefined });
-}
 
 function upload(size) {
   return {
@@ -84,10 +71,6 @@ function download(size) {
   };
 }
 
-function imageTitle(image) {
-  return `${image.layerCount} x ${sizeLabel(image.layerSize)} layers`;
-}
-
 function push(image) {
   return {
     id: "push-image",
@@ -114,21 +97,6 @@ function push(image) {
       };
     },
   };
-}
-
-/**
- * The image that pulls and getManifest read, tagged "pull"; pushed once per benchmark by skopeo,
- * the most used client of the lot.
- */
-function pulledImage(ctx, image) {
-  ctx.pulledImage ??= (async () => {
-    const layoutDir = scratchPath(ctx, "layout");
-    const layout = await writeImageLayout(layoutDir, { ...image, tag: "pull" });
-    await ctx.contenders["skopeo-http"].run("push", { repo: "images", layoutDir, tag: "pull" });
-    await rm(layoutDir, { recursive: true });
-    return layout;
-  })();
-  return ctx.pulledImage;
 }
 
 function pull(image) {
@@ -218,6 +186,9 @@ export function makeScenarios({ small }) {
     ...sizes.map(download),
     push(image),
     pull(image),
+    pushLayout(image),
+    pullLayout(image),
+    copyRegistries(image),
     getManifest(200, image),
     listTags(5000),
   ];

@@ -8,11 +8,15 @@ import { StaticBufferHttpClient } from "../http/staticBuffer/staticBufferHttpCli
 import { fetchOciListPage } from "../paging/ociListPage.js";
 import { createPagedIterator, type Page } from "../paging/pagedIterator.js";
 import { assertDigest, assertRepositoryName, assertTag, assertTagOrDigest, isDigest } from "../protocol/assertions.js";
+import { assertPlatformSelector } from "../protocol/platform.js";
 import { digestAlgorithm } from "../transfer/digest.js";
 import { DEFAULT_UPLOAD_CHUNK_BYTES, uploadBlob } from "../transfer/upload.js";
 import { assertBlobContent, assertSize, prepareUploadSource, type BlobContent } from "../transfer/uploadSource.js";
 import { blobProperties, downloadBlobIntoFile, headBlob, mountFrom, openBlobStream } from "./blobOperations.js";
-import { deleteContent, fetchManifest, pushManifest } from "./manifestOperations.js";
+import { deleteContent, fetchManifest } from "./manifestOperations.js";
+import { pushManifest } from "./manifestPush.js";
+import { registryManifestReader, selectPlatformManifest } from "./platformSelection.js";
+import { fetchReferrersPage } from "./referrers.js";
 import type { ManifestContent } from "./manifests.js";
 import type {
   BlobProperties,
@@ -26,8 +30,10 @@ import type {
   GetBlobPropertiesOptions,
   GetManifestOptions,
   GetManifestResult,
+  ListReferrersOptions,
   ListTagNamesOptions,
   MountBlobOptions,
+  OciDescriptor,
   MountBlobResult,
   SetManifestOptions,
   SetManifestResult,
@@ -38,6 +44,9 @@ import { operationRequest, type RepositoryTarget } from "./repositoryTarget.js";
 
 /** A page of tag names; `continuationToken` resumes the listing. */
 export type TagNamePageResponse = Page<string>;
+
+/** A page of referrers (descriptors with their `artifactType` and `annotations`); `continuationToken` resumes the listing. */
+export type ReferrerPageResponse = Page<OciDescriptor>;
 
 /** Bad download input throws before any request. */
 function assertDownloadArguments(digest: string, options: DownloadBlobOptions): void {
@@ -99,19 +108,28 @@ export class ContainerRegistryContentClient {
       // A caller's own HttpClient (a recorder, a custom transport) sees every request; otherwise
       // files are downloaded without an allocation per socket read.
       fileDownloadHttpClient: registryOptions.httpClient ?? new StaticBufferHttpClient(httpClient),
+      referrers: {},
     };
   }
 
   /**
    * Fetches a manifest by tag or digest. Its bytes are checked against the requested digest and
    * the registry's `Docker-Content-Digest`; manifests over 4 MiB are refused without being read.
+   * With `platform`, an index (multi-platform image) is resolved to the manifest of the image
+   * built for that platform.
    * @param tagOrDigest - A tag such as `v1`, or a digest such as `sha256:...`.
    * @throws DigestMismatchError when the bytes do not match a digest.
+   * @throws NoMatchingPlatformError when no image of the index is built for `platform`.
    */
   getManifest(tagOrDigest: string, options: GetManifestOptions = {}): Promise<GetManifestResult> {
     assertTagOrDigest(tagOrDigest);
     if (isDigest(tagOrDigest)) digestAlgorithm(tagOrDigest);
-    return traceOperation("ContainerRegistryContentClient.getManifest", options, (updated) => fetchManifest(this.target, tagOrDigest, updated));
+    return traceOperation("ContainerRegistryContentClient.getManifest", options, async (updated) => {
+      const { platform } = options;
+      if (platform !== undefined) assertPlatformSelector(platform);
+      const root = await fetchManifest(this.target, tagOrDigest, updated);
+      return platform ? selectPlatformManifest(root, platform, registryManifestReader(this.target, updated)) : root;
+    });
   }
 
   /**
@@ -209,6 +227,26 @@ export class ContainerRegistryContentClient {
       traceOperation("ContainerRegistryContentClient.listTagNames", options, (updated) =>
         fetchOciListPage(send, this.endpoint, listing, nextLink, maxPageSize, updated),
       ),
+    );
+  }
+
+  /**
+   * Lists the referrers of a manifest: the signatures, SBOMs and other artifacts whose `subject` is
+   * `digest` (OCI 1.1), as descriptors with their `artifactType` and `annotations`. Uses the
+   * registry's referrers API (`GET /v2/<name>/referrers/<digest>`, following its `Link` pages) and,
+   * on a registry without one, the referrers tag schema (the index tagged `sha256-<hex>`).
+   * `artifactType` filters the list, on the registry when it can (`OCI-Filters-Applied`), else here.
+   * @param digest - The subject manifest's digest.
+   */
+  listReferrers(digest: string, options: ListReferrersOptions = {}): PagedAsyncIterableIterator<OciDescriptor, ReferrerPageResponse> {
+    return createPagedIterator(this.endpoint, (nextLink) =>
+      traceOperation("ContainerRegistryContentClient.listReferrers", options, async (updated) => {
+        assertDigest(digest);
+        if (options.artifactType !== undefined && (typeof options.artifactType !== "string" || options.artifactType === "")) {
+          throw new TypeError("artifactType must be a non-empty string");
+        }
+        return fetchReferrersPage(this.target, digest, options.artifactType, nextLink, updated);
+      }),
     );
   }
 

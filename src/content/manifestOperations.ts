@@ -1,10 +1,11 @@
 import type { OperationOptions } from "@azure/core-client";
+import type { PipelineResponse } from "@azure/core-rest-pipeline";
 import { ensureStatus } from "../http/registryTransport.js";
 import { essence, MANIFEST_ACCEPT_HEADER } from "../protocol/mediaTypes.js";
 import { isDigest } from "../protocol/assertions.js";
 import { assertDigestMatches, computeDigest, digestAlgorithm } from "../transfer/digest.js";
-import { manifestBytes, parseManifest, readManifestBody, resolveManifestMediaType, type ManifestContent } from "./manifests.js";
-import type { GetManifestResult, SetManifestResult } from "./models.js";
+import { manifestBytes, parseJson, parseManifest, readManifestBody, resolveManifestMediaType, type ManifestContent } from "./manifests.js";
+import type { GetManifestResult } from "./models.js";
 import { contentUrl, operationRequest, type RepositoryTarget } from "./repositoryTarget.js";
 
 /**
@@ -12,6 +13,15 @@ import { contentUrl, operationRequest, type RepositoryTarget } from "./repositor
  * registry's `Docker-Content-Digest` (by tag, and whenever the registry announces one).
  */
 export async function fetchManifest(target: RepositoryTarget, tagOrDigest: string, options: OperationOptions): Promise<GetManifestResult> {
+  return (await fetchManifestVersion(target, tagOrDigest, options)).result;
+}
+
+/** A fetched manifest and the `ETag` the registry gave this version of it (for conditional updates). */
+export async function fetchManifestVersion(
+  target: RepositoryTarget,
+  tagOrDigest: string,
+  options: OperationOptions,
+): Promise<{ result: GetManifestResult; etag?: string }> {
   const requestedDigest = isDigest(tagOrDigest) ? tagOrDigest : undefined;
   const request = operationRequest("GET", contentUrl(target, "manifests", tagOrDigest), options, {
     headers: { Accept: MANIFEST_ACCEPT_HEADER },
@@ -27,26 +37,40 @@ export async function fetchManifest(target: RepositoryTarget, tagOrDigest: strin
   }
   const manifest = parseManifest(content, response);
   const mediaType = essence(response.headers.get("content-type")) ?? (manifest as { mediaType?: string }).mediaType ?? "";
-  return { digest, mediaType, content, manifest };
+  return { result: { digest, mediaType, content, manifest }, etag: response.headers.get("etag") ?? undefined };
 }
 
-/** PUTs a manifest under a tag or its digest and checks the digest the registry reports. */
-export async function pushManifest(
-  target: RepositoryTarget,
-  manifest: ManifestContent,
-  options: OperationOptions & { tag?: string; mediaType?: string },
-): Promise<SetManifestResult> {
-  const { bytes, parsed } = await manifestBytes(manifest, options.abortSignal);
-  const mediaType = resolveManifestMediaType(bytes, parsed, options.mediaType);
+/** The options of a manifest PUT. */
+export interface PushManifestOptions extends OperationOptions {
+  tag?: string;
+  mediaType?: string;
+  /** `If-Match` for a conditional update (a registry that honours it answers 412 when the manifest changed). */
+  ifMatch?: string;
+}
+
+/** PUTs manifest bytes under a tag or their digest and checks the digest the registry reports; returns the response. */
+export async function putManifestBytes(target: RepositoryTarget, bytes: Buffer, mediaType: string, options: PushManifestOptions): Promise<PipelineResponse> {
   const digest = computeDigest(bytes);
   const request = operationRequest("PUT", contentUrl(target, "manifests", options.tag ?? digest), options, {
-    headers: { "Content-Type": mediaType },
+    headers: { "Content-Type": mediaType, ...(options.ifMatch && { "If-Match": options.ifMatch }) },
     body: bytes,
   });
-  const response = ensureStatus(await target.transport.send(request), [200, 201, 202, 204]);
+  const response = ensureStatus(await target.transport.send(request), [200, 201, 202, 204, ...(options.ifMatch ? [412] : [])]);
   const confirmed = response.headers.get("docker-content-digest");
-  if (confirmed) assertDigestMatches("The registry stored the manifest under another digest", digest, confirmed);
-  return { digest, sizeInBytes: bytes.length };
+  if (confirmed && response.status !== 412) assertDigestMatches("The registry stored the manifest under another digest", digest, confirmed);
+  return response;
+}
+
+/** The bytes and media type of a manifest to push, and its JSON when it is a JSON object. */
+export async function prepareManifest(
+  manifest: ManifestContent,
+  options: PushManifestOptions,
+): Promise<{ bytes: Buffer; mediaType: string; json?: Record<string, unknown> }> {
+  const { bytes, parsed } = await manifestBytes(manifest, options.abortSignal);
+  const mediaType = resolveManifestMediaType(bytes, parsed, options.mediaType);
+  const json = parsed ?? parseJson(bytes);
+  const isObject = typeof json === "object" && json !== null && !Array.isArray(json);
+  return { bytes, mediaType, json: isObject ? (json as Record<string, unknown>) : undefined };
 }
 
 /** DELETEs a manifest or blob by digest. Deletes are idempotent: 404 means the content is already gone. */

@@ -83,7 +83,8 @@ export async function manifestBytes(manifest: ManifestContent, abortSignal?: Abo
   return { bytes, parsed: manifest };
 }
 
-function parseJson(bytes: Buffer): unknown {
+/** The JSON value of some bytes, or undefined when they are not JSON. */
+export function parseJson(bytes: Buffer): unknown {
   try {
     return JSON.parse(bytes.toString("utf8"));
   } catch {

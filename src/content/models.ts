@@ -1,8 +1,9 @@
 import type { OperationOptions } from "@azure/core-client";
 import type { ContainerRegistryClientOptions } from "../http/clientOptions.js";
+import type { OciPlatform, PlatformSelector } from "../protocol/platform.js";
 import type { BlobTransferProgress } from "../transfer/models.js";
 
-export type { BlobTransferProgress };
+export type { BlobTransferProgress, OciPlatform, PlatformSelector };
 
 /**
  * Annotations of an OCI manifest, index or descriptor, as they appear on the wire. The keys
@@ -35,22 +36,6 @@ export interface OciAnnotations {
   "org.opencontainers.image.description"?: string;
   /** Any other annotation. */
   [key: string]: string | undefined;
-}
-
-/** The platform an image in an index (or a Docker manifest list) runs on. */
-export interface OciPlatform {
-  /** CPU architecture, e.g. `amd64`, `arm64`. */
-  architecture: string;
-  /** Operating system, e.g. `linux`, `windows`. */
-  os: string;
-  /** Operating system version, e.g. `10.0.17763.1040` for Windows. */
-  "os.version"?: string;
-  /** Required operating system features, e.g. `win32k`. */
-  "os.features"?: string[];
-  /** CPU variant, e.g. `v8` for arm64. */
-  variant?: string;
-  /** Reserved by the OCI spec. */
-  features?: string[];
 }
 
 /** A reference to content: a blob (config, layer) or another manifest, by media type, digest and size. */
@@ -147,7 +132,16 @@ export interface ContainerRegistryContentClientOptions extends ContainerRegistry
 }
 
 /** Options of {@link ContainerRegistryContentClient.getManifest}. */
-export interface GetManifestOptions extends OperationOptions {}
+export interface GetManifestOptions extends OperationOptions {
+  /**
+   * Resolve an index (or Docker manifest list) to the image built for this platform, e.g.
+   * `{ os: "linux", architecture: "arm64" }` (aliases and default variants as containerd has them:
+   * see {@link PlatformSelector}). The result is then that image's manifest; a reference that is
+   * an image manifest already is checked against its config's platform. Fails with a
+   * {@link NoMatchingPlatformError} listing the platforms there are when none matches.
+   */
+  platform?: PlatformSelector;
+}
 
 /** A manifest as the registry stores it. */
 export interface GetManifestResult {
@@ -247,6 +241,12 @@ export interface DownloadBlobToFileResult {
 
 /** Options of {@link ContainerRegistryContentClient.listTagNames}. */
 export interface ListTagNamesOptions extends OperationOptions {}
+
+/** Options of {@link ContainerRegistryContentClient.listReferrers}. */
+export interface ListReferrersOptions extends OperationOptions {
+  /** Only referrers of this artifact type, e.g. `application/vnd.cncf.notary.signature`. */
+  artifactType?: string;
+}
 
 /** Options of {@link ContainerRegistryContentClient.deleteBlob}. */
 export interface DeleteBlobOptions extends OperationOptions {}

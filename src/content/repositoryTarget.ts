@@ -8,6 +8,14 @@ export interface RepositoryTarget {
   readonly repositoryName: string;
   /** The last hop of blob GETs into files (see ContainerRegistryContentClient's constructor). */
   readonly fileDownloadHttpClient: HttpClient;
+  /** What the registry was seen to support of the referrers API (learned once per client). */
+  readonly referrers: ReferrersCapability;
+}
+
+/** Whether a repository's registry has the OCI 1.1 referrers API; undefined until a response tells. */
+export interface ReferrersCapability {
+  /** True once the API answered (or a push got `OCI-Subject`), false once it answered 404. */
+  apiSupported?: boolean;
 }
 
 /** `<endpoint>/v2/<name>/<manifests|blobs>/<reference>`. */

@@ -2,15 +2,18 @@ import type { PagedAsyncIterableIterator } from "@azure/core-paging";
 import type { ContainerRegistryGetManifestsResponse } from "../generated/index.js";
 import type {
   ArtifactManifestProperties,
+  ArtifactTagProperties,
   ContainerRepositoryProperties,
   DeleteRepositoryOptions,
   GetRepositoryPropertiesOptions,
   ListManifestPropertiesOptions,
+  ListTagPropertiesOptions,
   UpdateRepositoryPropertiesOptions,
 } from "./models.js";
 import { createPagedIterator, type Page } from "../paging/pagedIterator.js";
 import type { RegistryConnection } from "../http/registryConnection.js";
 import { RegistryArtifactImpl, type RegistryArtifact } from "./registryArtifact.js";
+import { listTagPropertiesOf, type TagPageResponse } from "./tagListing.js";
 import { traceOperation } from "../diagnostics/tracing.js";
 import { changedProperties, toManifestProperties, toRepositoryProperties, toServiceOrder } from "./transformations.js";
 import { endpointHost } from "../http/endpoint.js";
@@ -37,6 +40,12 @@ export interface ContainerRepository {
   listManifestProperties(
     options?: ListManifestPropertiesOptions,
   ): PagedAsyncIterableIterator<ArtifactManifestProperties, ManifestPageResponse>;
+  /**
+   * Lists every tag of this repository with its properties (the digest it points at, timestamps,
+   * access attributes), optionally ordered by last update; {@link RegistryArtifact.listTagProperties}
+   * lists only the tags of one manifest.
+   */
+  listTagProperties(options?: ListTagPropertiesOptions): PagedAsyncIterableIterator<ArtifactTagProperties, TagPageResponse>;
 }
 
 /** @internal */
@@ -76,6 +85,10 @@ export class ContainerRepositoryImpl implements ContainerRepository {
     return traceOperation("ContainerRepository.delete", options, (updated) =>
       this.operations.deleteRepository(this.name, updated),
     );
+  }
+
+  listTagProperties(options: ListTagPropertiesOptions = {}): PagedAsyncIterableIterator<ArtifactTagProperties, TagPageResponse> {
+    return listTagPropertiesOf(this.connection, this.name, "ContainerRepository.listTagProperties", options);
   }
 
   listManifestProperties(

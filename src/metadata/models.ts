@@ -128,7 +128,7 @@ export interface GetTagPropertiesOptions extends OperationOptions {}
 /** Options for {@link RegistryArtifact.updateTagProperties}: the attributes to change. */
 export interface UpdateTagPropertiesOptions extends OperationOptions, WritableRegistryItemProperties {}
 
-/** Options for {@link RegistryArtifact.listTagProperties}. */
+/** Options for {@link RegistryArtifact.listTagProperties} and {@link ContainerRepository.listTagProperties}. */
 export interface ListTagPropertiesOptions extends OperationOptions {
   /** Order by last update; absent = the registry's order. */
   order?: ArtifactTagOrder;

@@ -1,6 +1,5 @@
 import type { PagedAsyncIterableIterator } from "@azure/core-paging";
 import type { OperationOptions } from "@azure/core-client";
-import type { ContainerRegistryGetTagsResponse } from "../generated/index.js";
 import type {
   ArtifactManifestProperties,
   ArtifactTagProperties,
@@ -12,15 +11,12 @@ import type {
   UpdateManifestPropertiesOptions,
   UpdateTagPropertiesOptions,
 } from "./models.js";
-import { createPagedIterator, type Page } from "../paging/pagedIterator.js";
+import { listTagPropertiesOf, type TagPageResponse } from "./tagListing.js";
 import type { RegistryConnection } from "../http/registryConnection.js";
 import { traceOperation } from "../diagnostics/tracing.js";
-import { changedProperties, toManifestProperties, toServiceOrder, toTagProperties } from "./transformations.js";
+import { changedProperties, toManifestProperties, toTagProperties } from "./transformations.js";
 import { endpointHost } from "../http/endpoint.js";
 import { assertTag, isDigest } from "../protocol/assertions.js";
-
-/** A page of tag properties; `continuationToken` resumes the listing. */
-export type TagPageResponse = Page<ArtifactTagProperties>;
 
 /**
  * An artifact (image, index or other OCI artifact) in a repository, addressed by tag or digest.
@@ -128,20 +124,6 @@ export class RegistryArtifactImpl implements RegistryArtifact {
   }
 
   listTagProperties(options: ListTagPropertiesOptions = {}): PagedAsyncIterableIterator<ArtifactTagProperties, TagPageResponse> {
-    const orderby = toServiceOrder(options.order);
-    let digest: string | undefined;
-    return createPagedIterator(this.registryEndpoint, (nextLink, maxPageSize) =>
-      traceOperation("RegistryArtifact.listTagProperties", options, async (updated) => {
-        digest ??= await this.resolveDigest(updated);
-        const response: ContainerRegistryGetTagsResponse = nextLink
-          ? await this.operations.getTagsNext(this.repositoryName, nextLink, updated)
-          : await this.operations.getTags(this.repositoryName, { ...updated, n: maxPageSize, orderby, digest });
-        // The service filters by digest; filtering here too keeps the contract on registries that ignore it.
-        const items = (response.tagAttributeBases ?? [])
-          .filter((tag) => tag.digest === digest)
-          .map((tag) => toTagProperties(tag, response.registryLoginServer || this.loginServer, this.repositoryName));
-        return { items, link: response.link };
-      }),
-    );
+    return listTagPropertiesOf(this.connection, this.repositoryName, "RegistryArtifact.listTagProperties", options, (updated) => this.resolveDigest(updated));
   }
 }

@@ -14,7 +14,7 @@ export enum KnownManifestMediaType {
 }
 
 /** The short-lived OCI 1.1 release-candidate artifact manifest, still served by some registries (ACR included). */
-const OCI_ARTIFACT_MANIFEST = "application/vnd.oci.artifact.manifest.v1+json";
+export const OCI_ARTIFACT_MANIFEST = "application/vnd.oci.artifact.manifest.v1+json";
 
 /** Sent as `Accept` on manifest GETs: a registry only serves (or converts to) types the client lists. */
 export const MANIFEST_ACCEPT_HEADER = [
@@ -32,4 +32,20 @@ export const DOCKER_IMAGE_CONFIG_MEDIA_TYPE = "application/vnd.docker.container.
 export function essence(contentType: string | undefined): string | undefined {
   const value = contentType?.split(";")[0]?.trim();
   return value ? value : undefined;
+}
+
+/** Whether a manifest of this media type lists other manifests (an OCI index or a Docker manifest list). */
+export function isIndexMediaType(mediaType: string | undefined): boolean {
+  return mediaType === KnownManifestMediaType.OciImageIndex || mediaType === KnownManifestMediaType.DockerManifestList;
+}
+
+/** Config media types of container images: the configs that say which platform an image is for. */
+export const IMAGE_CONFIG_MEDIA_TYPES: readonly string[] = ["application/vnd.oci.image.config.v1+json", DOCKER_IMAGE_CONFIG_MEDIA_TYPE];
+
+/**
+ * Layers a registry does not hold (Windows foreign layers, OCI non-distributable layers): their
+ * bytes come from their `urls`, so copies leave them out.
+ */
+export function isNonDistributable(descriptor: { mediaType: string; urls?: string[] }): boolean {
+  return descriptor.mediaType.includes("foreign") || descriptor.mediaType.includes("nondistributable");
 }

@@ -78,6 +78,25 @@ describe("metadata clients against the ACR emulator", () => {
     expect(new Set(tags.map((t) => t.digest)).size).toBe(1);
   });
 
+  it("lists every tag of a repository with its digest, across pages, newest first and oldest first", async () => {
+    const repository = client.getRepository("library/hello");
+    const newest = await collect(repository.listTagProperties({ order: "LastUpdatedOnDescending" }));
+    const oldest = await collect(repository.listTagProperties({ order: "LastUpdatedOnAscending" }));
+    expect(newest.map((tag) => tag.name).sort()).toEqual(["latest", "v0", "v1", "v2", "v3"]);
+    const times = newest.map((tag) => tag.lastUpdatedOn.getTime());
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    expect(oldest.map((tag) => tag.lastUpdatedOn.getTime())).toEqual([...times].reverse());
+    expect(newest.find((tag) => tag.name === "latest")!.digest).toBe(newest.find((tag) => tag.name === "v3")!.digest);
+    expect(new Set(newest.map((tag) => tag.digest)).size).toBe(4);
+    expect(newest[0]).toMatchObject({ repositoryName: "library/hello", registryLoginServer: new URL(emulator.endpoint).host, canRead: true });
+    // maxPageSize 3: the listing followed the emulator's Link, and asked for no digest filter.
+    const tagRequests = emulator.requestLog.filter((entry) => entry.path === "/acr/v1/library/hello/_tags");
+    expect(tagRequests.length).toBeGreaterThanOrEqual(4);
+    expect(tagRequests.every((entry) => !new URLSearchParams(entry.query).has("digest"))).toBe(true);
+    const pages = await collect(repository.listTagProperties().byPage({ maxPageSize: 2 }));
+    expect(pages.map((page) => page.length)).toEqual([2, 2, 1]);
+  });
+
   it("reads manifest properties by tag and locks and unlocks them", async () => {
     const artifact = client.getArtifact("library/hello", "v1");
     const properties = await artifact.getManifestProperties();
@@ -119,6 +138,7 @@ describe("metadata clients against the ACR emulator", () => {
     expect(() => client.getArtifact("library/hello", "sha256:xyz")).toThrow(RangeError);
     expect(() => client.getArtifact("library/hello", "")).toThrow(RangeError);
     expect(() => client.getRepository("library/hello").listManifestProperties({ order: "Newest" as never })).toThrow(RangeError);
+    expect(() => client.getRepository("library/hello").listTagProperties({ order: "Newest" as never })).toThrow(RangeError);
     expect(emulator.requestLog).toHaveLength(0);
   });
 });

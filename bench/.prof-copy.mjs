@@ -1,0 +1,11 @@
+import { ContainerRegistryContentClient, copyArtifact } from "@azure/container-registry";
+import { readFileSync } from "node:fs";
+const { src, dst } = JSON.parse(readFileSync("/tmp/artprof/endpoints.json", "utf8"));
+const repo = process.argv[2] ?? `dst${Date.now()}`;
+const concurrency = Number(process.argv[3] ?? 4);
+const started = performance.now();
+const cpu = process.cpuUsage();
+const result = await copyArtifact(new ContainerRegistryContentClient(src, "img"), "v1", new ContainerRegistryContentClient(dst, repo), { concurrency });
+const s = (performance.now() - started) / 1000;
+const { user, system } = process.cpuUsage(cpu);
+console.log(`${repo}: ${(result.transferredBytes / 1e6 / s).toFixed(1)} MB/s, ${(s * 1000).toFixed(0)} ms, cpu ${((user + system) / 1000).toFixed(0)} ms, copied ${result.blobs.copied.length} skipped ${result.blobs.skipped.length}`);

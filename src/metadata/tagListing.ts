@@ -1,0 +1,42 @@
+import type { OperationOptions } from "@azure/core-client";
+import type { PagedAsyncIterableIterator } from "@azure/core-paging";
+import { traceOperation } from "../diagnostics/tracing.js";
+import { endpointHost } from "../http/endpoint.js";
+import type { RegistryConnection } from "../http/registryConnection.js";
+import type { ContainerRegistryGetTagsResponse } from "../generated/index.js";
+import { createPagedIterator, type Page } from "../paging/pagedIterator.js";
+import type { ArtifactTagProperties, ListTagPropertiesOptions } from "./models.js";
+import { toServiceOrder, toTagProperties } from "./transformations.js";
+
+/** A page of tag properties; `continuationToken` resumes the listing. */
+export type TagPageResponse = Page<ArtifactTagProperties>;
+
+/**
+ * ACR's tag listing (`GET /acr/v1/<name>/_tags`, paged, optionally ordered by last update): every
+ * tag of the repository, or, with `digestOf`, only those of one manifest (resolved on the first page).
+ */
+export function listTagPropertiesOf(
+  connection: RegistryConnection,
+  repositoryName: string,
+  spanName: string,
+  options: ListTagPropertiesOptions,
+  digestOf?: (options: OperationOptions) => Promise<string>,
+): PagedAsyncIterableIterator<ArtifactTagProperties, TagPageResponse> {
+  const operations = connection.client.containerRegistry;
+  const loginServer = endpointHost(connection.endpoint);
+  const orderby = toServiceOrder(options.order);
+  let digest: string | undefined;
+  return createPagedIterator(connection.endpoint, (nextLink, maxPageSize) =>
+    traceOperation(spanName, options, async (updated) => {
+      if (digestOf) digest ??= await digestOf(updated);
+      const response: ContainerRegistryGetTagsResponse = nextLink
+        ? await operations.getTagsNext(repositoryName, nextLink, updated)
+        : await operations.getTags(repositoryName, { ...updated, n: maxPageSize, orderby, digest });
+      // The service filters by digest; filtering here too keeps the contract on registries that ignore it.
+      const items = (response.tagAttributeBases ?? [])
+        .filter((tag) => digest === undefined || tag.digest === digest)
+        .map((tag) => toTagProperties(tag, response.registryLoginServer || loginServer, repositoryName));
+      return { items, link: response.link };
+    }),
+  );
+}
