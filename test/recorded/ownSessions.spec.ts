@@ -11,7 +11,7 @@ import { ContainerRegistryClient } from "../../src/index.js";
 import { startAcrEmulator, type EmulatorState } from "../../src/emulator/index.js";
 import { PlaybackHttpClient, RecordingHttpClient } from "../utils/playback.js";
 
-const recordingsDir = path.resolve(process.cwd(), "test", "recordings");
+const recordingsDir = path.resolve(process.cwd(), "test", "recordings", "emulator");
 const recordMode = process.env.TEST_MODE === "record";
 /** Recordings name the registry by this host; playback ignores hosts. */
 const playbackEndpoint = "https://myregistry.azurecr.io";

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { AzureLogger, setLogLevel, getLogLevel } from "@azure/logger";
 import { ContainerRegistryClient, isRestError } from "../../../src/index.js";
-import { FakeAcr } from "./fakeAcr.js";
+import { FakeAcr } from "../fakes/fakeAcr.js";
 
 const endpoint = "https://myregistry.azurecr.io";
 

@@ -10,7 +10,7 @@ import { AbortError } from "@azure/abort-controller";
 import { StagedFileWriter } from "../../../src/transfer/stagedFileWriter.js";
 import { ContainerRegistryContentClient, DigestMismatchError } from "../../../src/index.js";
 import { makeTempDir } from "../../utils/processCleanup.js";
-import { ENDPOINT, FakeRegistry, sha256 } from "./fakeRegistry.js";
+import { ENDPOINT, FakeRegistry, sha256 } from "../fakes/fakeRegistry.js";
 
 const blob = Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 13 + (i >> 8)) & 0xff));
 const digest = sha256(blob);

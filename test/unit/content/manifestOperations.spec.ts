@@ -5,7 +5,7 @@ import { useInstrumenter, type Instrumenter, type TracingContext } from "@azure/
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { ContainerRegistryContentClient, DigestMismatchError, isRestError, KnownManifestMediaType, type OciImageManifest } from "../../../src/index.js";
 import { makeTempDir } from "../../utils/processCleanup.js";
-import { ENDPOINT, error, FakeRegistry, sha256 } from "./fakeRegistry.js";
+import { ENDPOINT, error, FakeRegistry, sha256 } from "../fakes/fakeRegistry.js";
 
 const MiB = 1024 * 1024;
 const manifest: OciImageManifest = {

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startFaultProxy, type FaultProxy } from "../../utils/faultProxy.js";
-import { distributionRegistryAvailable, startDistributionRegistry, type RunningRegistry } from "../../utils/registry.js";
-import { sha256Digest } from "../../utils/recordingFormat.js";
+import { startFaultProxy, type FaultProxy } from "../utils/faultProxy.js";
+import { distributionRegistryAvailable, startDistributionRegistry, type RunningRegistry } from "../utils/registry.js";
+import { sha256Digest } from "../utils/recordingFormat.js";
 import { pushBlob, readAll, readUntilError, send, STREAM_ALL } from "./support.js";
 
 const blob = randomBytes(1024 * 1024);

@@ -8,8 +8,8 @@ import {
   PlaybackHttpClient,
   sharedRecordingsDir,
   type RecordedEntry,
-} from "../../utils/playback.js";
-import { headerValue, sha256Digest } from "../../utils/recordingFormat.js";
+} from "../utils/playback.js";
+import { headerValue, sha256Digest } from "../utils/recordingFormat.js";
 import { readAll, send, STREAM_ALL } from "./support.js";
 
 const dir = sharedRecordingsDir();

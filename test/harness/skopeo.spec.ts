@@ -3,9 +3,9 @@ import { readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
-import { makeTempDir } from "../../utils/processCleanup.js";
-import { sha256Digest } from "../../utils/recordingFormat.js";
-import { distributionRegistryAvailable, startDistributionRegistry, type RunningRegistry } from "../../utils/registry.js";
+import { makeTempDir } from "../utils/processCleanup.js";
+import { sha256Digest } from "../utils/recordingFormat.js";
+import { distributionRegistryAvailable, startDistributionRegistry, type RunningRegistry } from "../utils/registry.js";
 import {
   dockerReference,
   OCI_MANIFEST,
@@ -15,7 +15,7 @@ import {
   skopeoCopy,
   writeOciLayout,
   type OciImageInput,
-} from "../../utils/skopeo.js";
+} from "../utils/skopeo.js";
 import { send } from "./support.js";
 
 /** Fresh layer digests every run: skopeo's blob-info cache would otherwise turn pushes into mounts. */

@@ -6,7 +6,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { AbortError } from "@azure/abort-controller";
 import { ContainerRegistryContentClient, DigestMismatchError, isRestError, type ContainerRegistryContentClientOptions } from "../../../src/index.js";
-import { ENDPOINT, error, FakeRegistry, sha256, type FakeRegistryOptions } from "./fakeRegistry.js";
+import { ENDPOINT, error, FakeRegistry, sha256, type FakeRegistryOptions } from "../fakes/fakeRegistry.js";
 
 const MiB = 1024 * 1024;
 

@@ -8,7 +8,7 @@ import {
   type PipelineResponse,
 } from "@azure/core-rest-pipeline";
 import type { Readable } from "node:stream";
-import { sha256Digest } from "../../utils/recordingFormat.js";
+import { sha256Digest } from "../utils/recordingFormat.js";
 
 export type SendOptions = Omit<PipelineRequestOptions, "url" | "headers"> & { headers?: Record<string, string> };
 

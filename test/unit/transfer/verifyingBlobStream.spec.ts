@@ -5,7 +5,7 @@ import { createHttpHeaders, createPipelineRequest, RestError, type PipelineRespo
 import { positionOf, type BlobOpener, type OpenedBlob } from "../../../src/transfer/openedBlob.js";
 import { VerifyingBlobStream } from "../../../src/transfer/verifyingBlobStream.js";
 import { DigestMismatchError } from "../../../src/index.js";
-import { sha256 } from "./fakeRegistry.js";
+import { sha256 } from "../fakes/fakeRegistry.js";
 
 const blob = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 7) & 0xff));
 const digest = sha256(blob);

@@ -5,7 +5,7 @@ import { ChunkReader } from "../../../src/transfer/chunkReader.js";
 import { assertDigestMatches, computeDigest, digestAlgorithm, Digester, HashingTransform } from "../../../src/transfer/digest.js";
 import { chunkContentRange, chunkMinLength, nextUploadUrl, withQueryParameter } from "../../../src/transfer/uploadLocation.js";
 import { DigestMismatchError } from "../../../src/index.js";
-import { sha256 } from "./fakeRegistry.js";
+import { sha256 } from "../fakes/fakeRegistry.js";
 
 function answered(url: string, headers: Record<string, string>): PipelineResponse {
   return { request: createPipelineRequest({ url }), status: 202, headers: createHttpHeaders(headers) };

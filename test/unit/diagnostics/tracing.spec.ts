@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { useInstrumenter, type Instrumenter, type TracingContext, type TracingSpan } from "@azure/core-tracing";
 import { ContainerRegistryClient } from "../../../src/index.js";
-import { FakeAcr } from "../auth/fakeAcr.js";
+import { FakeAcr } from "../fakes/fakeAcr.js";
 
 interface RecordedSpan {
   name: string;
