@@ -63,7 +63,7 @@ describe("PlaybackHttpClient matching", () => {
     await expect(send("https://h/v2/", {}, client)).rejects.toThrow(/all 3 entries are consumed/);
   });
 
-  it("throws a RestError naming the request and the next expected entry", async () => {
+  it("rejects with a RestError naming the request and the next expected entry", async () => {
     const client = new PlaybackHttpClient(
       recording(entry("GET", "https://h/v2/a/tags/list?n=2"), entry("DELETE", "https://h/v2/a/manifests/x")),
     );

@@ -28,7 +28,7 @@ function image(): OciImageInput {
 }
 
 describe("OCI image layouts", () => {
-  it("round-trip through writeOciLayout and readOciLayout", async () => {
+  it("round-trip through writeOciLayout and readOciLayout, which refuses a tag the layout lacks", async () => {
     const dir = makeTempDir("acr-test-layout-");
     const input = image();
     const written = await writeOciLayout(dir, input, "v1");
@@ -88,7 +88,7 @@ describe.skipIf(!skopeoAvailable() || !distributionRegistryAvailable())(
       await roundTrip(registry);
     });
 
-    it("does the same over https with Basic credentials", async () => {
+    it("pushes and pulls back over https with Basic credentials, and is refused without them", async () => {
       const registry = await startDistributionRegistry({ tls: true, htpasswd: { user: "u", password: "p" } });
       registries.push(registry);
       await roundTrip(registry, "u:p");

@@ -114,7 +114,7 @@ describe.skipIf(!folder)("recorded ACR content sessions (../shared/acr-recording
     expect(patches.map((request) => request.headers.authorization)).toEqual(["Bearer Sanitized"]);
   });
 
-  it("can upload blob from a buffer", async () => {
+  it("can upload blob from a buffer, and download it with no token sent to blob storage", async () => {
     const session = replay("recording_can_upload_blob_from_a_buffer.json");
     const client = session.client("oci-artifact");
     const { digest, sizeInBytes } = await client.uploadBlob(Buffer.alloc(1024, 0x00));

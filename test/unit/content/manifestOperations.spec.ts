@@ -39,7 +39,7 @@ describe("manifests", () => {
     expect(await client.setManifest(Readable.from([pretty]))).toEqual({ digest: sha256(pretty), sizeInBytes: pretty.length });
   });
 
-  it("refuses a Docker manifest without a media type before sending anything", async () => {
+  it("refuses a Docker manifest without a media type before sending anything, and pushes it with one", async () => {
     const { registry, client } = setup();
     const docker = { schemaVersion: 2, config: { mediaType: "application/vnd.docker.container.image.v1+json", digest: "sha256:0", size: 1 }, layers: [] };
     await expect(client.setManifest(docker)).rejects.toThrow(/mediaType/);
@@ -113,7 +113,7 @@ describe("manifests", () => {
     expect(failure).toMatchObject({ statusCode: 404, code: "MANIFEST_UNKNOWN" });
   });
 
-  it("deletes manifests by digest; a missing one counts as deleted", async () => {
+  it("deletes manifests by digest (a missing one counts as deleted) and refuses a tag", async () => {
     const { registry, client } = setup();
     const { digest } = await client.setManifest(manifest);
     await client.deleteManifest(digest);

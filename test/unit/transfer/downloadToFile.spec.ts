@@ -116,7 +116,7 @@ describe("downloadBlobToFile", () => {
     expect(registry.count("GET")).toBe(1);
   });
 
-  it("refuses a file path that is not a non-empty string before any request", async () => {
+  it("refuses a file path that is not a non-empty string, and a malformed digest, before any request", async () => {
     const { registry, client } = setup();
     expect(() => client.downloadBlobToFile(digest, "")).toThrow(TypeError);
     expect(() => client.downloadBlobToFile(digest, 42 as unknown as string)).toThrow(TypeError);
