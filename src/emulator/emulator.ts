@@ -4,17 +4,17 @@ import { createServer as createHttpsServer } from "node:https";
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { TokenService } from "./auth/token-service.js";
+import { TokenService } from "./auth/tokenService.js";
 import { DEFAULT_DEV_TOKEN, devTokenCredential } from "./credential.js";
 import type { Context, Settings } from "./http/context.js";
-import { StorageLinks } from "./http/storage-links.js";
+import { StorageLinks } from "./http/storageLinks.js";
 import { Registry } from "./registry.js";
 import { createListener, type RequestLogEntry } from "./server.js";
 import { exportState, importState, type EmulatorState } from "./state.js";
-import type { BlobStore } from "./storage/blob-store.js";
-import { FolderBlobStore } from "./storage/folder-blob-store.js";
-import { MemoryBlobStore } from "./storage/memory-blob-store.js";
-import { MetadataFile } from "./storage/metadata-file.js";
+import type { BlobStore } from "./storage/blobStore.js";
+import { FolderBlobStore } from "./storage/folderBlobStore.js";
+import { MemoryBlobStore } from "./storage/memoryBlobStore.js";
+import { MetadataFile } from "./storage/metadataFile.js";
 import { Uploads } from "./uploads.js";
 
 /** Options of {@link startAcrEmulator}; every one is optional. */

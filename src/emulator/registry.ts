@@ -8,7 +8,7 @@ import {
   tagInvalid,
   tagUnknown,
 } from "./errors.js";
-import { isForeignLayer, parseManifest, type ParsedManifest } from "./manifest-format.js";
+import { isForeignLayer, parseManifest, type ParsedManifest } from "./manifestFormat.js";
 import {
   defaultAttributes,
   now,
@@ -19,7 +19,7 @@ import {
   type TagRecord,
 } from "./model.js";
 import { isTag } from "./names.js";
-import type { BlobStore } from "./storage/blob-store.js";
+import type { BlobStore } from "./storage/blobStore.js";
 
 /** Config blobs larger than this are not parsed for architecture / os. */
 const MAX_CONFIG_BYTES = 1024 * 1024;

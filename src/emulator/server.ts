@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { requiredAccess } from "./auth/required-access.js";
+import { requiredAccess } from "./auth/requiredAccess.js";
 import { RegistryError, unsupported } from "./errors.js";
-import { handleAcrCatalog, handleAcrManifest, handleAcrManifests, handleAcrRepository, handleAcrTag, handleAcrTags } from "./handlers/acr-metadata.js";
+import { handleAcrCatalog, handleAcrManifest, handleAcrManifests, handleAcrRepository, handleAcrTag, handleAcrTags } from "./handlers/acrMetadata.js";
 import { handleBlob, handleStorage } from "./handlers/blobs.js";
 import { handleCatalog, handleReferrers, handleTagsList } from "./handlers/listings.js";
 import { handleManifest } from "./handlers/manifests.js";

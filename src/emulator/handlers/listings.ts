@@ -1,7 +1,7 @@
 import { assertDigest } from "../digest.js";
 import type { Context } from "../http/context.js";
 import { sendJson } from "../http/respond.js";
-import { OCI_INDEX } from "../manifest-format.js";
+import { OCI_INDEX } from "../manifestFormat.js";
 import { linkHeader, pageRequest, paginate } from "../paging.js";
 
 /** Repositories a listing shows: `listEnabled: false` hides one, as on ACR. */

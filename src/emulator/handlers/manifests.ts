@@ -3,7 +3,7 @@ import { manifestUnknown } from "../errors.js";
 import { acceptValues, readBody } from "../http/body.js";
 import type { Context } from "../http/context.js";
 import { sendEmpty } from "../http/respond.js";
-import { acceptable, MAX_MANIFEST_BYTES, OCI_INDEX } from "../manifest-format.js";
+import { acceptable, MAX_MANIFEST_BYTES, OCI_INDEX } from "../manifestFormat.js";
 import { assertAllowed } from "../registry.js";
 
 async function getManifest(ctx: Context, name: string, reference: string): Promise<void> {

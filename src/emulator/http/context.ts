@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { TokenService } from "../auth/token-service.js";
+import type { TokenService } from "../auth/tokenService.js";
 import type { Registry } from "../registry.js";
 import type { Uploads } from "../uploads.js";
-import type { StorageLinks } from "./storage-links.js";
+import type { StorageLinks } from "./storageLinks.js";
 
 export interface Settings {
   endpoint: string;
