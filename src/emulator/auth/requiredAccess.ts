@@ -1,14 +1,14 @@
 import type { Route } from "../http/router.js";
-import type { AccessEntry } from "./jwt.js";
+import type { ScopeEntry } from "../../protocol/scopes.js";
 
-const repository = (name: string, ...actions: string[]): AccessEntry[] => [{ type: "repository", name, actions }];
+const repository = (name: string, ...actions: string[]): ScopeEntry[] => [{ type: "repository", name, actions }];
 
 /**
  * The access a request needs, with ACR's scope names (seen in its challenges): `pull`, `pull,push`
  * and `delete` on `/v2`, `metadata_read` / `metadata_write` / `delete` on `/acr/v1`, and
  * `registry:catalog:*` for catalogs. `undefined` means the endpoint is public.
  */
-export function requiredAccess(route: Route, method: string): AccessEntry[] | undefined {
+export function requiredAccess(route: Route, method: string): ScopeEntry[] | undefined {
   switch (route.kind) {
     case "exchange":
     case "token":

@@ -1,8 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
+import { missingAccess, parseScopes, type ScopeEntry } from "../../protocol/scopes.js";
 import { challenge, tokenRefused } from "./challenge.js";
-import type { AccessEntry, TokenClaims } from "./jwt.js";
-import { TokenSigner } from "./jwt.js";
-import { missingAccess, parseScopes } from "./scopes.js";
+import { TokenSigner, type TokenClaims } from "./jwt.js";
 
 export interface TokenServiceOptions {
   service: string;
@@ -89,7 +88,7 @@ export class TokenService {
    * Checks a request's `Authorization` against the access it needs; throws ACR's challenge when
    * the token is missing or invalid, or the same challenge with `insufficient_scope`.
    */
-  authorize(authorization: string | undefined, required: AccessEntry[]): void {
+  authorize(authorization: string | undefined, required: ScopeEntry[]): void {
     const token = authorization?.startsWith("Bearer ") ? authorization.slice(7).trim() : undefined;
     const claims: TokenClaims | undefined = token ? this.signer.verify(token, this.options.service) : undefined;
     if (!claims || claims.grant_type === "refresh_token") {
@@ -122,7 +121,7 @@ export class TokenService {
    * The developer may do anything. An anonymous caller (a registry with anonymous pull) may do what
    * ACR allows then: pull, read metadata (tags, manifests, properties) and list the catalog.
    */
-  private grantable(subject: string, entry: AccessEntry): string[] {
+  private grantable(subject: string, entry: ScopeEntry): string[] {
     if (subject === DEV_SUBJECT) return entry.actions;
     if (entry.type === "registry" && entry.name === "catalog") return entry.actions.filter((a) => a === "*");
     return entry.type === "repository" ? entry.actions.filter((a) => a === "pull" || a === "metadata_read") : [];

@@ -1,4 +1,4 @@
-import { isDigest } from "../digest.js";
+import { isSha256Digest } from "../../protocol/grammar.js";
 import { manifestUnknown } from "../errors.js";
 import { acceptValues, readBody } from "../http/body.js";
 import type { Context } from "../http/context.js";
@@ -44,7 +44,7 @@ export async function handleManifest(ctx: Context, name: string, reference: stri
     }
     case "DELETE":
       // By digest the manifest goes (with its tags); by tag only the tag, as OCI 1.1 allows.
-      if (isDigest(reference)) await registry.deleteManifest(name, reference);
+      if (isSha256Digest(reference)) await registry.deleteManifest(name, reference);
       else registry.deleteTag(name, reference);
       sendEmpty(ctx.res, 202);
       return;

@@ -1,5 +1,5 @@
 import { nameInvalid } from "../errors.js";
-import { isRepositoryName } from "../names.js";
+import { isRepositoryName } from "../../protocol/grammar.js";
 
 export type Route =
   | { kind: "base" | "catalog" | "acrCatalog" | "exchange" | "token" | "identity" }
