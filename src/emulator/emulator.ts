@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { TokenService } from "./auth/tokenService.js";
 import { DEFAULT_DEV_TOKEN, devTokenCredential } from "./credential.js";
-import type { Context, Settings } from "./http/context.js";
+import type { Services, Settings } from "./http/context.js";
 import { StorageLinks } from "./http/storageLinks.js";
 import { Registry } from "./registry.js";
 import { createListener, type RequestLogEntry } from "./server.js";
@@ -142,7 +142,7 @@ export async function startAcrEmulator(options: AcrEmulatorOptions = {}): Promis
   loading = false;
 
   const log: RequestLogEntry[] = [];
-  let dependencies: Omit<Context, "req" | "res" | "query"> | undefined;
+  let dependencies: Services | undefined;
   const listener = createListener(() => dependencies, (entry) => log.push(entry));
   const server: Server = options.tls
     ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, listener)

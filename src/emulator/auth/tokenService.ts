@@ -85,28 +85,21 @@ export class TokenService {
   }
 
   /**
-   * Checks a request's `Authorization` against the access it needs; throws ACR's challenge when
-   * the token is missing or invalid, or the same challenge with `insufficient_scope`.
+   * Checks a request's `Authorization` and returns what its token grants. Throws ACR's challenge,
+   * naming every entry of `required`, when the token is missing or invalid, and the same challenge
+   * with `insufficient_scope` when it lacks any of `enforced` (all of `required` unless told).
    */
-  authorize(authorization: string | undefined, required: ScopeEntry[]): void {
+  authorize(authorization: string | undefined, required: readonly ScopeEntry[], enforced = required): readonly ScopeEntry[] {
     const token = authorization?.startsWith("Bearer ") ? authorization.slice(7).trim() : undefined;
     const claims: TokenClaims | undefined = token ? this.signer.verify(token, this.options.service) : undefined;
     if (!claims || claims.grant_type === "refresh_token") {
       throw challenge(this.options.realm, this.options.service, required, false);
     }
-    if (missingAccess(required, claims.access ?? []).length > 0) {
+    const granted = claims.access ?? [];
+    if (missingAccess(enforced, granted).length > 0) {
       throw challenge(this.options.realm, this.options.service, required, true);
     }
-  }
-
-  /** Whether a request's token grants `action` on a repository (used for mount sources). */
-  allows(authorization: string | undefined, repository: string, action: string): boolean {
-    try {
-      this.authorize(authorization, [{ type: "repository", name: repository, actions: [action] }]);
-      return true;
-    } catch {
-      return false;
-    }
+    return granted;
   }
 
   private issue(subject: string, scopes: string[]): string {

@@ -1,6 +1,6 @@
 import { RegistryError } from "../errors.js";
 import { readBody } from "../http/body.js";
-import type { Context } from "../http/context.js";
+import type { Context, RouteParams } from "../http/context.js";
 import { sendEmpty, sendJson } from "../http/respond.js";
 import {
   ATTRIBUTE_NAMES,
@@ -109,7 +109,7 @@ export function handleAcrCatalog(ctx: Context): void {
 }
 
 /** `GET|PATCH|DELETE /acr/v1/<name>`. */
-export async function handleAcrRepository(ctx: Context, name: string): Promise<void> {
+export async function handleAcrRepository(ctx: Context, { name }: RouteParams): Promise<void> {
   const { registry } = ctx;
   if (ctx.req.method === "DELETE") {
     sendJson(ctx.res, 202, await registry.deleteRepository(name));
@@ -121,7 +121,7 @@ export async function handleAcrRepository(ctx: Context, name: string): Promise<v
 }
 
 /** `GET /acr/v1/<name>/_tags?digest=&orderby=&n=&last=`. */
-export function handleAcrTags(ctx: Context, name: string): void {
+export function handleAcrTags(ctx: Context, { name }: RouteParams): void {
   const repository = ctx.registry.repository(name);
   const digest = ctx.query.get("digest");
   const tags = [...repository.tags.values()]
@@ -138,7 +138,7 @@ export function handleAcrTags(ctx: Context, name: string): void {
 }
 
 /** `GET|PATCH|DELETE /acr/v1/<name>/_tags/<tag>`. */
-export async function handleAcrTag(ctx: Context, name: string, tagName: string): Promise<void> {
+export async function handleAcrTag(ctx: Context, { name, reference: tagName }: RouteParams): Promise<void> {
   const { registry } = ctx;
   if (ctx.req.method === "DELETE") {
     registry.deleteTag(name, tagName);
@@ -151,7 +151,7 @@ export async function handleAcrTag(ctx: Context, name: string, tagName: string):
 }
 
 /** `GET /acr/v1/<name>/_manifests?orderby=&n=&last=`. */
-export function handleAcrManifests(ctx: Context, name: string): void {
+export function handleAcrManifests(ctx: Context, { name }: RouteParams): void {
   const repository = ctx.registry.repository(name);
   const manifests = [...repository.manifests.values()]
     .filter((manifest) => manifest.attributes.listEnabled)
@@ -170,7 +170,7 @@ export function handleAcrManifests(ctx: Context, name: string): void {
 }
 
 /** `GET|PATCH /acr/v1/<name>/_manifests/<digest>` (a tag is resolved too). */
-export async function handleAcrManifest(ctx: Context, name: string, reference: string): Promise<void> {
+export async function handleAcrManifest(ctx: Context, { name, reference }: RouteParams): Promise<void> {
   const { repository, manifest } = ctx.registry.resolve(name, reference);
   if (ctx.req.method === "PATCH") ctx.registry.updateAttributes(manifest, await attributePatch(ctx, false));
   sendJson(ctx.res, 200, {

@@ -1,7 +1,7 @@
 import { isSha256Digest } from "../../protocol/grammar.js";
 import { manifestUnknown } from "../errors.js";
 import { acceptValues, readBody } from "../http/body.js";
-import type { Context } from "../http/context.js";
+import type { Context, RouteParams } from "../http/context.js";
 import { sendEmpty } from "../http/respond.js";
 import { acceptable, MAX_MANIFEST_BYTES, OCI_INDEX } from "../manifestFormat.js";
 import { assertAllowed } from "../registry.js";
@@ -28,7 +28,7 @@ async function getManifest(ctx: Context, name: string, reference: string): Promi
 }
 
 /** `GET|HEAD|PUT|DELETE /v2/<name>/manifests/<tag or digest>`. */
-export async function handleManifest(ctx: Context, name: string, reference: string): Promise<void> {
+export async function handleManifest(ctx: Context, { name, reference }: RouteParams): Promise<void> {
   const { registry } = ctx;
   switch (ctx.req.method) {
     case "PUT": {
