@@ -58,7 +58,7 @@ export async function handleUploadStart(ctx: Context, { name }: RouteParams): Pr
   const from = query.get("from");
   if (mount !== null && from !== null) {
     const digest = assertDigest(mount);
-    // Like distribution, a source the caller may not read is treated as absent: a plain session follows.
+    // A source the token may not read is treated as absent (server.ts lets such a token through): a plain session follows.
     if (registry.hasBlob(from, digest) && callerMay(ctx, from, "pull")) {
       registry.linkBlob(name, digest);
       created(ctx, name, digest);
