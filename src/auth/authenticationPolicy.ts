@@ -14,7 +14,8 @@ export const acrAuthenticationPolicyName = "acrAuthenticationPolicy";
  * - later requests on a challenged route carry its token, fetched (or renewed before it expires) up
  *   front, so they cost no 401 round trip;
  * - requests on a new route carry a cached token when one already grants the scope ACR asks for there
- *   (a `pull,push` token serves a pull); otherwise they are challenged like the first request;
+ *   (a `pull,push` token serves a pull), else a token fetched up front for the scope predicted by
+ *   ACR's rule (protocol/acrAccess.ts), so that only the very first request of a client is challenged;
  * - a 401 `insufficient_scope` (or a rejected token) is answered with a token for the challenged scope;
  * - only requests to the registry's own origin are ever given a token: a redirect to blob storage
  *   or any other host travels without one.
@@ -45,12 +46,14 @@ export function acrAuthenticationPolicy(registryEndpoint: string, tokens: AcrTok
         request.headers.set("Authorization", `Bearer ${token}`);
         sentScope = challengedScope;
       } else if (service && route.predicted) {
-        // A new route: offer a cached token that already grants what ACR will ask for, if any.
+        // A new route: a cached token that already grants what ACR will ask for, else a token for
+        // exactly that (a mount's asks for pull on its source too), fetched before sending: no 401.
         const cached = tokens.findCachedAccessToken(service, route.predicted);
-        if (cached) {
-          request.headers.set("Authorization", `Bearer ${cached.token}`);
-          sentScope = cached.scope;
-        }
+        const token =
+          cached?.token ??
+          (await tokens.getAccessToken(service, route.predicted, { abortSignal: request.abortSignal, tracingOptions: request.tracingOptions }));
+        request.headers.set("Authorization", `Bearer ${token}`);
+        sentScope = cached?.scope ?? route.predicted;
       }
 
       const response = await next(request);

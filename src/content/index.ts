@@ -1,31 +1,3 @@
 export { ContainerRegistryContentClient, type TagNamePageResponse } from "./contentClient.js";
 export type { ManifestContent } from "./manifests.js";
-export type {
-  BlobProperties,
-  BlobTransferProgress,
-  ContainerRegistryContentClientOptions,
-  DeleteBlobOptions,
-  DeleteManifestOptions,
-  DockerManifest,
-  DockerManifestList,
-  DownloadBlobOptions,
-  DownloadBlobResult,
-  DownloadBlobToFileOptions,
-  DownloadBlobToFileResult,
-  GetBlobPropertiesOptions,
-  GetManifestOptions,
-  GetManifestResult,
-  ListTagNamesOptions,
-  Manifest,
-  MountBlobOptions,
-  MountBlobResult,
-  OciAnnotations,
-  OciDescriptor,
-  OciImageIndex,
-  OciImageManifest,
-  OciPlatform,
-  SetManifestOptions,
-  SetManifestResult,
-  UploadBlobOptions,
-  UploadBlobResult,
-} from "./models.js";
+export type * from "./models.js";

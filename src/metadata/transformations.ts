@@ -44,14 +44,23 @@ export function toRepositoryProperties(generated: GeneratedRepositoryProperties)
   };
 }
 
+/** Where an item lives: single-item responses name the registry and repository, list items take the page's. */
+function itemLocation(
+  generated: { registryLoginServer?: string; repositoryName?: string } | object,
+  registryLoginServer: string,
+  repositoryName: string,
+): { registryLoginServer: string; repositoryName: string } {
+  const named = generated as { registryLoginServer?: string; repositoryName?: string };
+  return { registryLoginServer: named.registryLoginServer || registryLoginServer, repositoryName: named.repositoryName || repositoryName };
+}
+
 export function toManifestProperties(
   generated: GeneratedManifestProperties | ManifestAttributesBase,
   registryLoginServer: string,
   repositoryName: string,
 ): ArtifactManifestProperties {
   return {
-    registryLoginServer: ("registryLoginServer" in generated && generated.registryLoginServer) || registryLoginServer,
-    repositoryName: ("repositoryName" in generated && generated.repositoryName) || repositoryName,
+    ...itemLocation(generated, registryLoginServer, repositoryName),
     digest: generated.digest,
     sizeInBytes: generated.size,
     createdOn: generated.createdOn,
@@ -76,8 +85,7 @@ export function toTagProperties(
   repositoryName: string,
 ): ArtifactTagProperties {
   return {
-    registryLoginServer: ("registryLoginServer" in generated && generated.registryLoginServer) || registryLoginServer,
-    repositoryName: ("repositoryName" in generated && generated.repositoryName) || repositoryName,
+    ...itemLocation(generated, registryLoginServer, repositoryName),
     name: generated.name,
     digest: generated.digest,
     createdOn: generated.createdOn,

@@ -3,7 +3,7 @@ import { isRestError } from "@azure/core-rest-pipeline";
 import { describe, expect, it } from "vitest";
 import { PlaybackHttpClient, type RecordedEntry, type Recording } from "../utils/playback.js";
 import { decodeBody, sha256Digest } from "../utils/recordingFormat.js";
-import { readAll, send, STREAM_ALL } from "./support.js";
+import { readAll, send, STREAM_ALL } from "./pipelineSend.js";
 
 function entry(method: string, uri: string, overrides: Partial<RecordedEntry> = {}): RecordedEntry {
   return {

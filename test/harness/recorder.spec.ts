@@ -10,7 +10,7 @@ import { entryRequestBody, loadRecording, PlaybackHttpClient, RecordingHttpClien
 import { makeTempDir } from "../utils/processCleanup.js";
 import { headerValue, sha256Digest } from "../utils/recordingFormat.js";
 import { distributionRegistryAvailable, startDistributionRegistry, type RunningRegistry } from "../utils/registry.js";
-import { readAll, send, STREAM_ALL } from "./support.js";
+import { readAll, send, STREAM_ALL } from "./pipelineSend.js";
 
 interface Observed {
   status: number;

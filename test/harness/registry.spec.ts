@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { distributionRegistryAvailable, startDistributionRegistry, type RunningRegistry } from "../utils/registry.js";
-import { send } from "./support.js";
+import { send } from "./pipelineSend.js";
 
 const started: RunningRegistry[] = [];
 

@@ -11,7 +11,7 @@ import {
   type RecordedEntry,
 } from "../utils/playback.js";
 import { headerValue, sha256Digest } from "../utils/recordingFormat.js";
-import { readAll, send, STREAM_ALL } from "./support.js";
+import { readAll, send, STREAM_ALL } from "./pipelineSend.js";
 
 const dir = sharedRecordingsDir();
 const files = dir ? listRecordings(dir) : [];

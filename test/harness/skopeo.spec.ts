@@ -16,7 +16,7 @@ import {
   writeOciLayout,
   type OciImageInput,
 } from "../utils/skopeo.js";
-import { send } from "./support.js";
+import { send } from "./pipelineSend.js";
 
 /** Fresh layer digests every run: skopeo's blob-info cache would otherwise turn pushes into mounts. */
 function image(): OciImageInput {

@@ -1,55 +1,61 @@
-// Shared by the helper tests: one way to send a request, through core-rest-pipeline as the library does.
-import {
-  createDefaultHttpClient,
-  createHttpHeaders,
-  createPipelineRequest,
-  type HttpClient,
-  type PipelineRequestOptions,
-  type PipelineResponse,
-} from "@azure/core-rest-pipeline";
-import type { Readable } from "node:stream";
-import { sha256Digest } from "../utils/recordingFormat.js";
+// Plain node:http(s) requests for the harness specs: they test the test utilities, so nothing of the library
+// (nor of its HTTP stack) stands between them and the real servers.
+import http from "node:http";
+import https from "node:https";
+import { randomBytes } from "node:crypto";
+import { gzipSync } from "node:zlib";
+import type { OciImageInput } from "../utils/skopeo.js";
 
-export type SendOptions = Omit<PipelineRequestOptions, "url" | "headers"> & { headers?: Record<string, string> };
-
-const defaultClient = createDefaultHttpClient();
-
-export function send(url: string, options: SendOptions = {}, client: HttpClient = defaultClient): Promise<PipelineResponse> {
-  const { headers, tlsSettings, ...rest } = options;
-  const request = createPipelineRequest({ url, allowInsecureConnection: true, headers: createHttpHeaders(headers), ...rest });
-  // createPipelineRequest (ts-http-runtime 0.3.6) drops tlsSettings.
-  request.tlsSettings = tlsSettings;
-  return client.sendRequest(request);
+export interface PlainResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
 }
 
-export async function readAll(stream: NodeJS.ReadableStream | Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Uint8Array));
-  return Buffer.concat(chunks);
+export interface PlainRequest {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  /** PEM to trust for an https URL. */
+  ca?: string;
 }
 
-/** Streams every status: the body comes back as exact bytes. */
-export const STREAM_ALL = new Set([Number.POSITIVE_INFINITY]);
-
-/** The bytes read before the stream ended or failed, and its error if it failed. */
-export async function readUntilError(stream: NodeJS.ReadableStream): Promise<{ bytes: Buffer; error?: Error }> {
-  const chunks: Buffer[] = [];
-  try {
-    for await (const chunk of stream) chunks.push(Buffer.from(chunk as Uint8Array));
-    return { bytes: Buffer.concat(chunks) };
-  } catch (error) {
-    return { bytes: Buffer.concat(chunks), error: error as Error };
-  }
+/** One request, body read whole (these are small JSON answers); no redirects followed, no retries. */
+export function request(url: string, options: PlainRequest = {}): Promise<PlainResponse> {
+  const target = new URL(url);
+  const transport = target.protocol === "https:" ? https : http;
+  return new Promise((resolve, reject) => {
+    const outgoing = transport.request(
+      target,
+      { method: options.method ?? "GET", headers: options.headers, ca: options.ca, agent: false },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.once("error", reject);
+        response.once("end", () =>
+          resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks).toString("utf8") }),
+        );
+      },
+    );
+    outgoing.once("error", reject);
+    outgoing.end(options.body);
+  });
 }
 
-/** Uploads a blob (POST, then PUT with the digest) and returns its digest. */
-export async function pushBlob(endpoint: string, repository: string, bytes: Buffer, options: SendOptions = {}): Promise<string> {
-  const digest = sha256Digest(bytes);
-  const started = await send(`${endpoint}/v2/${repository}/blobs/uploads/`, { ...options, method: "POST" });
-  if (started.status !== 202) throw new Error(`POST uploads: ${started.status} ${started.bodyAsText}`);
-  const location = new URL(started.headers.get("location")!, endpoint);
-  location.searchParams.set("digest", digest);
-  const done = await send(location.toString(), { ...options, method: "PUT", body: bytes });
-  if (done.status !== 201) throw new Error(`PUT upload: ${done.status} ${done.bodyAsText}`);
-  return digest;
+/** `Authorization: Basic` for `user:password`. */
+export function basic(user: string, password: string): Record<string, string> {
+  return { Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}` };
+}
+
+/** `Authorization: Bearer` for `token`. */
+export function bearer(token: string): Record<string, string> {
+  return { Authorization: `Bearer ${token}` };
+}
+
+/** A small image with fresh layer digests (skopeo's blob-info cache would turn repeated pushes into mounts). */
+export function freshImage(): OciImageInput {
+  return {
+    config: Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [] } })),
+    layers: [gzipSync(randomBytes(2000))],
+  };
 }

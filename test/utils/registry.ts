@@ -1,13 +1,35 @@
 // Runs the CNCF distribution registry (Debian `docker-registry`) on an ephemeral loopback port.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { selfSignedCertificate, type Certificate } from "./certificates.js";
+import { runCommand } from "./commands.js";
 import { atProcessEnd, makeTempDir, removeTempDir } from "./processCleanup.js";
+
+export type { Certificate } from "./certificates.js";
 
 const REGISTRY_BINARY = "/usr/bin/docker-registry";
 const START_TIMEOUT_MS = 15_000;
 const STOP_TIMEOUT_MS = 5_000;
+// What recentLog() keeps of the registry's stderr.
+const LOG_TAIL_CHARS = 64 * 1024;
+
+/**
+ * `auth.token` of the registry config: the registry verifies every Bearer token itself (issuer, audience =
+ * service, expiry, signature chained to a certificate in the root bundle). A running token server
+ * (`startTokenServer`) has these fields, so it can be passed as is.
+ */
+export interface TokenAuthSettings {
+  /** Where clients get tokens (the challenge's `realm`), e.g. `http://127.0.0.1:PORT/token`. */
+  realm: string;
+  /** The challenge's `service`, and the audience every token must carry. */
+  service: string;
+  /** The `iss` every token must carry. */
+  issuer: string;
+  /** PEM file of the certificates a token's signing chain (`x5c`) or key id (`kid`) must lead to. */
+  rootCertBundlePath: string;
+}
 
 export interface RegistryOptions {
   /** Serve HTTPS with a self-signed certificate for 127.0.0.1 and localhost. */
@@ -16,6 +38,8 @@ export interface RegistryOptions {
   relativeUrls?: boolean;
   /** Require HTTP Basic credentials (realm `basic-realm`). */
   htpasswd?: { user: string; password: string };
+  /** Require Bearer tokens from a token server (exclusive with `htpasswd`). */
+  tokenAuth?: TokenAuthSettings;
   /** Default true. */
   deleteEnabled?: boolean;
 }
@@ -33,47 +57,29 @@ export interface RunningRegistry {
   /** PEM of the self-signed certificate to trust (with `tls`). */
   caCert?: string;
   caCertPath?: string;
+  /** The last 64 KiB of the registry's log (level info: one line per request, auth failures with their reason). */
+  recentLog(): string;
+  /**
+   * Resolves with the first line of recentLog() matching `pattern`, waiting up to `timeoutMs` (default 2000) for it:
+   * the log comes through a pipe, so a line may arrive after the response it belongs to.
+   */
+  waitForLog(pattern: RegExp, timeoutMs?: number): Promise<string>;
   /** Stops the registry and removes its files; safe to call twice. */
   stop(): Promise<void>;
 }
 
+/** Whether the CNCF registry binary is installed (live suites skip without it). */
 export function distributionRegistryAvailable(): boolean {
   return existsSync(REGISTRY_BINARY);
 }
 
-function run(command: string, args: string[], input?: string): string {
-  const result = spawnSync(command, args, { input, encoding: "utf8" });
-  if (result.error) throw new Error(`${command}: ${result.error.message}`);
-  if (result.status !== 0) throw new Error(`${command} exited with ${result.status}: ${result.stderr}`);
-  return result.stdout;
-}
-
-export interface Certificate {
-  certPath: string;
-  keyPath: string;
-  pem: string;
-}
-
-let certificate: Certificate | undefined;
-
-/** One self-signed certificate for 127.0.0.1 and localhost per process: openssl takes longer than the registry to start. */
+/** One self-signed certificate for 127.0.0.1 and localhost per process, for the registries' (and token servers') TLS. */
 export function tlsCertificate(): Certificate {
-  if (!certificate) {
-    const dir = makeTempDir("acr-test-tls-");
-    const certPath = path.join(dir, "server.crt");
-    const keyPath = path.join(dir, "server.key");
-    run("openssl", [
-      "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-      "-keyout", keyPath, "-out", certPath, "-days", "7", "-subj", "/CN=localhost",
-      "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-    ]);
-    certificate = { certPath, keyPath, pem: readFileSync(certPath, "utf8") };
-  }
-  return certificate;
+  return selfSignedCertificate("tls", "localhost", ["subjectAltName=IP:127.0.0.1,DNS:localhost"]);
 }
 
 /** Resolves with the port from the `listening on 127.0.0.1:NNNNN` log line (logged at level info). */
-function listeningPort(child: ChildProcess): Promise<number> {
+function listeningPort(child: ChildProcess, keepTail: (chunk: Buffer) => void): Promise<number> {
   return new Promise((resolve, reject) => {
     let log = "";
     const fail = (reason: string): void => {
@@ -82,6 +88,7 @@ function listeningPort(child: ChildProcess): Promise<number> {
     };
     const onData = (chunk: Buffer): void => {
       log += chunk.toString("utf8");
+      keepTail(chunk);
       const match = /listening on 127\.0\.0\.1:(\d+)/.exec(log);
       if (match) {
         cleanup();
@@ -97,7 +104,7 @@ function listeningPort(child: ChildProcess): Promise<number> {
       child.off("exit", onExit);
       child.off("error", onError);
       // Level info logs every request: keep draining so the registry never blocks on a full pipe.
-      child.stderr!.resume();
+      child.stderr!.on("data", keepTail);
     };
     child.stderr!.on("data", onData);
     child.once("exit", onExit);
@@ -120,7 +127,9 @@ function registryEnvironment(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("REGISTRY_")));
 }
 
+/** Starts a registry on an ephemeral loopback port with its own storage; resolves once it listens. */
 export async function startDistributionRegistry(options: RegistryOptions = {}): Promise<RunningRegistry> {
+  if (options.htpasswd && options.tokenAuth) throw new Error("startDistributionRegistry: htpasswd or tokenAuth, not both");
   const dir = makeTempDir("acr-test-registry-");
   const dataDir = path.join(dir, "data");
   const cert = options.tls ? tlsCertificate() : undefined;
@@ -128,8 +137,12 @@ export async function startDistributionRegistry(options: RegistryOptions = {}): 
   if (options.htpasswd) {
     const htpasswdPath = path.join(dir, "htpasswd");
     // Distribution accepts bcrypt entries only; the password goes through stdin, not argv.
-    writeFileSync(htpasswdPath, run("htpasswd", ["-Bin", options.htpasswd.user], options.htpasswd.password));
+    writeFileSync(htpasswdPath, runCommand("htpasswd", ["-Bin", options.htpasswd.user], options.htpasswd.password));
     auth = { htpasswd: { realm: "basic-realm", path: htpasswdPath } };
+  }
+  if (options.tokenAuth) {
+    const { realm, service, issuer, rootCertBundlePath } = options.tokenAuth;
+    auth = { token: { realm, service, issuer, rootcertbundle: rootCertBundlePath } };
   }
   // JSON is YAML: no hand-written YAML quoting.
   const config = {
@@ -164,9 +177,13 @@ export async function startDistributionRegistry(options: RegistryOptions = {}): 
     removeTempDir(dir);
   };
 
+  let logTail = "";
+  const keepTail = (chunk: Buffer): void => {
+    logTail = (logTail + chunk.toString("utf8")).slice(-LOG_TAIL_CHARS);
+  };
   let port: number;
   try {
-    port = await listeningPort(child);
+    port = await listeningPort(child, keepTail);
   } catch (error) {
     await stop();
     throw error;
@@ -180,6 +197,16 @@ export async function startDistributionRegistry(options: RegistryOptions = {}): 
     dataDir,
     caCert: cert?.pem,
     caCertPath: cert?.certPath,
+    recentLog: () => logTail,
+    async waitForLog(pattern, timeoutMs = 2_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const line = logTail.split("\n").find((candidate) => pattern.test(candidate));
+        if (line !== undefined) return line;
+        if (Date.now() > deadline) throw new Error(`no registry log line matches ${pattern}; the log ends:\n${logTail.slice(-2_000)}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
     stop,
   };
 }

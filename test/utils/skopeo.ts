@@ -16,6 +16,7 @@ export const OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
 export const OCI_LAYER_GZIP = "application/vnd.oci.image.layer.v1.tar+gzip";
 const REF_NAME = "org.opencontainers.image.ref.name";
 
+/** Whether skopeo is installed (interop suites skip without it). */
 export function skopeoAvailable(): boolean {
   return spawnSync("skopeo", ["--version"]).status === 0;
 }
@@ -38,6 +39,14 @@ export interface SkopeoCopyOptions {
   srcCreds?: string;
   /** `user:password` for a `docker://` destination. */
   destCreds?: string;
+  /** `--authfile`: a containers auth.json or Docker `config.json` (see writeDockerConfig) for both sides. */
+  authFile?: string;
+  /** `--src-cert-dir`: verify the source's TLS with the CAs there (see caCertDir); otherwise no verification. */
+  srcCertDir?: string;
+  /** `--dest-cert-dir`: the same for the destination. */
+  destCertDir?: string;
+  /** Variables added to skopeo's environment (e.g. a credential helper's PATH, `DOCKER_CONFIG`). */
+  env?: Record<string, string>;
 }
 
 /** `oci:DIR:TAG` */
@@ -50,20 +59,41 @@ export function dockerReference(host: string, repository: string, tag: string): 
   return `docker://${host}/${repository}:${tag}`;
 }
 
-/** `skopeo copy` without TLS verification (loopback registries use self-signed certificates or none). */
+/**
+ * A fresh folder holding only `ca.crt` (the PEM given), for `--src-cert-dir`/`--dest-cert-dir`: skopeo would take
+ * any `*.key` there for a client key, so the registry's own certificate folder will not do.
+ */
+export function caCertDir(caCertPem: string): string {
+  const dir = makeTempDir("acr-test-cert-dir-");
+  writeFileSync(path.join(dir, "ca.crt"), caCertPem);
+  return dir;
+}
+
+/** `--X-tls-verify=false`, or `--X-cert-dir DIR` (verification on) when a folder is given. */
+function tlsArgs(side: "src" | "dest", certDir: string | undefined): string[] {
+  return certDir ? [`--${side}-cert-dir`, certDir] : [`--${side}-tls-verify=false`];
+}
+
+/**
+ * `skopeo copy` with a private policy and temp folder. TLS goes unverified (loopback registries use self-signed
+ * certificates or none) unless a cert dir is given for that side.
+ */
 export async function skopeoCopy(source: string, destination: string, options: SkopeoCopyOptions = {}): Promise<void> {
   const dir = skopeoDir();
   const args = [
     "--policy", path.join(dir, "policy.json"),
     "--registries.d", path.join(dir, "registries.d"),
     "--tmpdir", path.join(dir, "tmp"),
-    "copy", "--src-tls-verify=false", "--dest-tls-verify=false",
+    "copy",
+    ...tlsArgs("src", options.srcCertDir),
+    ...tlsArgs("dest", options.destCertDir),
     ...(options.srcCreds ? ["--src-creds", options.srcCreds] : []),
     ...(options.destCreds ? ["--dest-creds", options.destCreds] : []),
+    ...(options.authFile ? ["--authfile", options.authFile] : []),
     source, destination,
   ];
   try {
-    await execFileAsync("skopeo", args, { timeout: SKOPEO_TIMEOUT_MS });
+    await execFileAsync("skopeo", args, { timeout: SKOPEO_TIMEOUT_MS, env: { ...process.env, ...options.env } });
   } catch (error) {
     const { stderr } = error as { stderr?: string };
     throw new Error(`skopeo copy ${source} ${destination} failed: ${stderr || String(error)}`);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { AzureLogger, setLogLevel, getLogLevel } from "@azure/logger";
-import { ContainerRegistryClient, isRestError } from "../../../src/index.js";
+import { ContainerRegistryClient, ContainerRegistryContentClient, isRestError } from "../../../src/index.js";
 import { FakeAcr } from "../fakes/fakeAcr.js";
 
 const endpoint = "https://myregistry.azurecr.io";
@@ -40,7 +40,7 @@ describe("ACR authentication policy", () => {
     expect(fake.count("POST", "/oauth2/token")).toBe(1);
   });
 
-  it("asks for a token per scope but exchanges the Entra token once per service", async () => {
+  it("asks for a token per scope, up front once the service is known, and exchanges the Entra token once per service", async () => {
     const fake = new FakeAcr({ accessTokenLifetime: 3600 });
     const { client } = clientFor(fake);
     const repository = client.getRepository("hello");
@@ -53,7 +53,8 @@ describe("ACR authentication policy", () => {
     expect(names).toEqual(["hello"]);
     expect(fake.count("POST", "/oauth2/exchange")).toBe(1);
     expect(fake.count("POST", "/oauth2/token")).toBe(3); // metadata_read, metadata_write, catalog
-    expect(fake.count("PATCH", "/acr/v1/hello")).toBe(3); // challenged once, then pre-authorised
+    // The service is known from the first challenge: a new route's predicted scope is fetched before sending.
+    expect(fake.count("PATCH", "/acr/v1/hello")).toBe(2);
   });
 
   it("calls the registry's own host, never the challenge's realm", async () => {
@@ -140,10 +141,12 @@ describe("ACR authentication policy", () => {
     const update = client.getRepository("hello").updateProperties({ canDelete: false });
     await expect(update).rejects.toSatisfy(isRestError);
     await expect(update).rejects.toMatchObject({ statusCode: 401, code: "UNAUTHORIZED" });
+    // The service is known: the predicted metadata_write token is fetched up front, refused with
+    // insufficient_scope, and the PATCH retried once with the (same) token for the challenged scope.
     expect(fake.requests.map((r) => `${r.method} ${r.path} ${r.authorization ? "auth" : "anon"}`)).toEqual([
-      "PATCH /acr/v1/hello anon",
       "POST /oauth2/token anon",
-      "PATCH /acr/v1/hello auth", // the one retry, refused with insufficient_scope
+      "PATCH /acr/v1/hello auth",
+      "PATCH /acr/v1/hello auth",
     ]);
   });
 
@@ -178,6 +181,21 @@ describe("ACR authentication policy", () => {
     ]);
     expect(new URLSearchParams(fake.requests[1]!.body).get("scope")).toBe("repository:hello:metadata_read,list");
     expect(fake.count("POST", "/oauth2/exchange")).toBe(0); // the refresh token was reused
+  });
+
+  it("mounts with one token for push on the target and pull on the source, fetched before the POST: no 401", async () => {
+    const fake = new FakeAcr({ accessTokenLifetime: 3600 });
+    const client = new ContainerRegistryContentClient(endpoint, "hello-world", fake.credential(), { httpClient: fake, retryOptions: { maxRetries: 0 } });
+    const digest = `sha256:${"a".repeat(64)}`;
+    expect(await client.blobExists(digest)).toBe(true); // the first challenge tells the service
+    fake.requests.splice(0);
+
+    expect(await client.mountBlob(digest, "alpine")).toEqual({ digest, mounted: true });
+    expect(fake.requests.map((r) => `${r.method} ${r.path} ${r.authorization ? "auth" : "anon"}`)).toEqual([
+      "POST /oauth2/token anon",
+      "POST /v2/hello-world/blobs/uploads/ auth",
+    ]);
+    expect(new URLSearchParams(fake.requests[0]!.body).get("scope")).toBe("repository:hello-world:pull,push repository:alpine:pull");
   });
 
   it("never offers again a cached token the registry rejected, whichever scope it was cached under", async () => {

@@ -1,6 +1,6 @@
 // An in-process stand-in for ACR's authentication, as an HttpClient: enough of the challenge,
-// exchange and token endpoints to count requests and check what the client sends. It holds one
-// repository, `hello`: other repositories are unknown (404), deletes are answered 202 as ACR does.
+// exchange and token endpoints to count requests and check what the client sends. Its metadata API
+// knows one repository, `hello` (others are unknown: 404); deletes are answered 202, as ACR does.
 import {
   createHttpHeaders,
   type HttpClient,
@@ -9,7 +9,7 @@ import {
 } from "@azure/core-rest-pipeline";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
 import { classifyPath, decodePath, requiredAccessForRequest } from "../../../src/protocol/acrAccess.js";
-import { formatScopes } from "../../../src/protocol/scopes.js";
+import { formatScopes, scopeCovers } from "../../../src/protocol/scopes.js";
 
 export function base64url(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString("base64url");
@@ -105,17 +105,15 @@ export class FakeAcr implements HttpClient {
       if (this.options.tokenDelayMs) await new Promise((r) => setTimeout(r, this.options.tokenDelayMs));
       return this.tokenEndpoint(request, url.pathname, new URLSearchParams(body ?? ""));
     }
-    const scope = this.options.scopeFor?.(request.method, url.pathname) ?? requiredScope(request.method, url.pathname);
+    const scope = this.options.scopeFor?.(request.method, url.pathname) ?? requiredScope(request.method, `${url.pathname}${url.search}`);
     const auth = request.headers.get("authorization");
     if (!auth) return this.challenge(request, scope);
     const grant = this.grants.get(auth.replace(/^Bearer /, ""));
     if (!grant || (grant.exp !== undefined && grant.exp * 1000 <= this.now())) return this.challenge(request, scope, "invalid_token");
-    const [, name, actions] = grant.scope.split(":");
-    const [, needName, needActions] = scope.split(":");
-    const granted = grant.scope.startsWith("registry:") ? grant.scope === scope : name === needName && needActions!.split(",").every((a) => actions!.split(",").includes(a));
-    if (!granted) return this.challenge(request, scope, "insufficient_scope");
+    if (!scopeCovers(grant.scope, scope)) return this.challenge(request, scope, "insufficient_scope");
+    if (request.method === "POST" && url.searchParams.has("mount")) return this.json(request, 201, {});
     const resource = classifyPath(decodePath(url.pathname));
-    if ((resource.kind === "metadata" || resource.kind === "content") && resource.repository !== "hello") {
+    if (resource.kind === "metadata" && resource.repository !== "hello") {
       return this.json(request, 404, { errors: [{ code: "NAME_UNKNOWN", message: "repository name not known to registry" }] });
     }
     if (request.method === "DELETE") return this.json(request, 202, {});
