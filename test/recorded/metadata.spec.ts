@@ -12,15 +12,8 @@ import {
   type TagPageResponse,
   type WritableRegistryItemProperties,
 } from "../../src/index.js";
-import {
-  listRecordings,
-  loadRecording,
-  PlaybackHttpClient,
-  SHARED_RECORDINGS_ABSENT,
-  sharedRecordingsDir,
-  type RecordedEntry,
-  type Recording,
-} from "../utils/playback.js";
+import { listRecordings, loadRecording, PlaybackHttpClient, SHARED_RECORDINGS_ABSENT, sharedRecordingsDir } from "../utils/playback.js";
+import type { RecordedEntry, Recording } from "../utils/playback.js";
 
 const recordings = sharedRecordingsDir();
 const endpoint = "https://myregistry.azurecr.io";
