@@ -1,8 +1,7 @@
 import type { OperationOptions } from "@azure/core-client";
-import { MAX_MANIFEST_BYTES, readCapped } from "../content/manifests.js";
 import { manifestReferences } from "../content/manifestShape.js";
 import type { GetManifestResult, OciDescriptor } from "../content/models.js";
-import { selectPlatformManifest, type ManifestReader } from "../content/platformSelection.js";
+import { manifestReader, selectPlatformManifest, type ManifestReader } from "../content/platformSelection.js";
 import { ArtifactNotFoundError } from "../errors/artifactNotFoundError.js";
 import { InvalidManifestError } from "../errors/invalidManifestError.js";
 import { NoMatchingPlatformError } from "../errors/noMatchingPlatformError.js";
@@ -42,15 +41,12 @@ export interface PlanOptions extends OperationOptions {
 }
 
 /** Reads a source's manifests and configs for platform selection. */
-function sourceReader(source: ArtifactSource, options: OperationOptions): ManifestReader {
-  return {
-    manifest: (digest) => source.fetchManifest(digest, options),
-    async smallBlob(descriptor) {
-      const tooLarge = (): RangeError => new RangeError(`Blob ${descriptor.digest} is larger than the 4 MiB a config may have`);
-      if (descriptor.size > MAX_MANIFEST_BYTES) throw tooLarge();
-      return readCapped(await source.blob(descriptor).open(options), MAX_MANIFEST_BYTES, tooLarge, options.abortSignal);
-    },
-  };
+export function sourceReader(source: ArtifactSource, options: OperationOptions): ManifestReader {
+  return manifestReader(
+    (digest) => source.fetchManifest(digest, options),
+    (descriptor) => source.blob(descriptor).open(options),
+    options.abortSignal,
+  );
 }
 
 /** Index entries built for one of `wanted`, with the attestations of those kept. */

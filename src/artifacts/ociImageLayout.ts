@@ -1,12 +1,9 @@
-import { readFile } from "node:fs/promises";
 import path from "node:path";
-import type { GetManifestOptions, GetManifestResult, OciDescriptor } from "../content/models.js";
-import { MAX_MANIFEST_BYTES } from "../content/manifests.js";
-import { ArtifactNotFoundError } from "../errors/artifactNotFoundError.js";
-import { selectPlatformManifest, type ManifestReader } from "../content/platformSelection.js";
+import type { GetManifestOptions, GetManifestResult } from "../content/models.js";
+import { selectPlatformManifest } from "../content/platformSelection.js";
 import { assertDigest, assertTagOrDigest } from "../protocol/assertions.js";
 import { assertPlatformSelector } from "../protocol/platform.js";
-import { assertDigestMatches, computeDigest, digestAlgorithm } from "../transfer/digest.js";
+import { sourceReader } from "./copyPlan.js";
 import { OciLayoutStore } from "./ociLayoutStore.js";
 
 const stores = new WeakMap<OciImageLayout, OciLayoutStore>();
@@ -58,12 +55,7 @@ export class OciImageLayout {
     if (options.platform !== undefined) assertPlatformSelector(options.platform);
     const store = layoutStore(this);
     const root = await store.fetchManifest(tagOrDigest, options);
-    if (!options.platform) return root;
-    const reader: ManifestReader = {
-      manifest: (digest) => store.fetchManifest(digest, options),
-      smallBlob: (descriptor) => this.readSmallBlob(descriptor),
-    };
-    return selectPlatformManifest(root, options.platform, reader);
+    return options.platform ? selectPlatformManifest(root, options.platform, sourceReader(store, options)) : root;
   }
 
   /**
@@ -73,18 +65,5 @@ export class OciImageLayout {
   blobPath(digest: string): string {
     assertDigest(digest);
     return layoutStore(this).files.blobPath(digest);
-  }
-
-  private async readSmallBlob(descriptor: OciDescriptor): Promise<Buffer> {
-    if (descriptor.size > MAX_MANIFEST_BYTES) throw new RangeError(`Blob ${descriptor.digest} is larger than the 4 MiB a config may have`);
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(this.blobPath(descriptor.digest));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new ArtifactNotFoundError(descriptor.digest, this.directory, "no blob file");
-      throw error;
-    }
-    assertDigestMatches(`Blob ${descriptor.digest} in ${this.directory}`, descriptor.digest, computeDigest(bytes, digestAlgorithm(descriptor.digest)));
-    return bytes;
   }
 }

@@ -15,7 +15,7 @@ import { downloadToFile } from "../transfer/downloadToFile.js";
 import type { BlobOpener } from "../transfer/openedBlob.js";
 import { VerifyingBlobStream } from "../transfer/verifyingBlobStream.js";
 import { OciLayoutFiles, REF_NAME_ANNOTATION, writeFileAtomically } from "./ociLayoutFiles.js";
-import type { ArtifactStore, BlobPushOutcome, SourceBlob, TransferOptions } from "./store.js";
+import { blobProgress, type ArtifactStore, type BlobPushOutcome, type SourceBlob, type TransferOptions } from "./store.js";
 
 /** Read buffers of blob files: large enough that per-read overhead vanishes, small enough for the RSS. */
 const READ_CHUNK_BYTES = 1024 * 1024;
@@ -86,9 +86,8 @@ export class OciLayoutStore implements ArtifactStore {
         if ((await fileSize(filePath)) === undefined) throw new ArtifactNotFoundError(descriptor.digest, location, "no blob file");
         return { body: createReadStream(filePath, { start: offset, highWaterMark: READ_CHUNK_BYTES }), skip: 0, totalBytes: descriptor.size };
       };
-      const onProgress = options.onProgress && (({ loadedBytes }: { loadedBytes: number }) => options.onProgress!(loadedBytes));
-      // A file that ends early is not a dropped connection: no resume.
-      return { expectedDigest: descriptor.digest, open, maxResumeAttempts: 0, resumeDelayInMs: 0, abortSignal: options.abortSignal, onProgress };
+            // A file that ends early is not a dropped connection: no resume.
+      return { expectedDigest: descriptor.digest, open, maxResumeAttempts: 0, resumeDelayInMs: 0, abortSignal: options.abortSignal, onProgress: blobProgress(options) };
     };
     return {
       descriptor,

@@ -4,7 +4,7 @@ import type { ContainerRegistryContentClient } from "../content/contentClient.js
 import type { GetManifestResult, OciDescriptor } from "../content/models.js";
 import { ArtifactNotFoundError } from "../errors/artifactNotFoundError.js";
 import { endpointHost } from "../http/endpoint.js";
-import type { ArtifactStore, BlobPushOutcome, SourceBlob, TransferOptions } from "./store.js";
+import { blobProgress, type ArtifactStore, type BlobPushOutcome, type SourceBlob, type TransferOptions } from "./store.js";
 
 function isNotFound(error: unknown): boolean {
   return isRestError(error) && error.statusCode === 404;
@@ -41,12 +41,10 @@ export class RegistryRepositoryStore implements ArtifactStore {
       descriptor,
       repository: { endpoint: client.endpoint, repositoryName: client.repositoryName },
       async open(options) {
-        const progress = options.onProgress && (({ loadedBytes }: { loadedBytes: number }) => options.onProgress!(loadedBytes));
-        return (await client.downloadBlob(descriptor.digest, { ...operation(options), onProgress: progress })).content;
+        return (await client.downloadBlob(descriptor.digest, { ...operation(options), onProgress: blobProgress(options) })).content;
       },
       async saveTo(filePath, options) {
-        const progress = options.onProgress && (({ loadedBytes }: { loadedBytes: number }) => options.onProgress!(loadedBytes));
-        await client.downloadBlobToFile(descriptor.digest, filePath, { ...operation(options), onProgress: progress });
+        await client.downloadBlobToFile(descriptor.digest, filePath, { ...operation(options), onProgress: blobProgress(options) });
       },
     };
   }
@@ -84,8 +82,7 @@ export class RegistryRepositoryStore implements ArtifactStore {
       }
     }
     if (blob.filePath) {
-      const progress = options.onProgress && (({ loadedBytes }: { loadedBytes: number }) => options.onProgress!(loadedBytes));
-      await this.client.uploadBlob(blob.filePath, { ...operation(options), digest, onProgress: progress });
+      await this.client.uploadBlob(blob.filePath, { ...operation(options), digest, onProgress: blobProgress(options) });
       return "copied";
     }
     const content = await blob.open(options);

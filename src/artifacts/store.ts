@@ -56,3 +56,9 @@ export interface ArtifactTarget {
 
 /** Both sides at once: what `copyArtifact` accepts for either. */
 export type ArtifactStore = ArtifactSource & ArtifactTarget;
+
+/** A transfer's byte count as the content client's `onProgress` reports it. */
+export function blobProgress(options: TransferOptions): ((progress: { loadedBytes: number }) => void) | undefined {
+  const report = options.onProgress;
+  return report && (({ loadedBytes }) => report(loadedBytes));
+}

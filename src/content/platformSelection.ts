@@ -1,3 +1,4 @@
+import type { AbortSignalLike } from "@azure/abort-controller";
 import type { OperationOptions } from "@azure/core-client";
 import { InvalidManifestError } from "../errors/invalidManifestError.js";
 import { NoMatchingPlatformError } from "../errors/noMatchingPlatformError.js";
@@ -74,15 +75,30 @@ export async function selectPlatformManifest(root: GetManifestResult, wanted: Pl
   return isIndex(child) ? selectPlatformManifest(child, wanted, reader, depth + 1) : child;
 }
 
-/** Reads a registry repository's manifests and configs for platform selection. */
-export function registryManifestReader(target: RepositoryTarget, options: OperationOptions): ManifestReader {
+/**
+ * A reader from two operations: `manifest` fetches a verified manifest by digest, `open` a verified
+ * blob stream, of which a config is read up to 4 MiB.
+ */
+export function manifestReader(
+  manifest: (digest: string) => Promise<GetManifestResult>,
+  open: (descriptor: OciDescriptor) => Promise<NodeJS.ReadableStream>,
+  abortSignal?: AbortSignalLike,
+): ManifestReader {
   return {
-    manifest: (digest) => fetchManifest(target, digest, options),
+    manifest,
     async smallBlob(descriptor) {
       const tooLarge = (): RangeError => new RangeError(`Blob ${descriptor.digest} is larger than the ${MAX_MANIFEST_BYTES} bytes a config may have`);
       if (descriptor.size > MAX_MANIFEST_BYTES) throw tooLarge();
-      const { content } = await openBlobStream(target, descriptor.digest, options);
-      return readCapped(content, MAX_MANIFEST_BYTES, tooLarge, options.abortSignal);
+      return readCapped(await open(descriptor), MAX_MANIFEST_BYTES, tooLarge, abortSignal);
     },
   };
+}
+
+/** Reads a registry repository's manifests and configs for platform selection. */
+export function registryManifestReader(target: RepositoryTarget, options: OperationOptions): ManifestReader {
+  return manifestReader(
+    (digest) => fetchManifest(target, digest, options),
+    async (descriptor) => (await openBlobStream(target, descriptor.digest, options)).content,
+    options.abortSignal,
+  );
 }

@@ -19,6 +19,10 @@ export const SAMPLE_NAMES = [
   "uploadDownloadImage",
   "uploadCustomManifest",
   "deleteBlobAndManifest",
+  "listRepositoryTags",
+  "copyImage",
+  "pullPlatformToLayout",
+  "listSignatures",
 ] as const;
 export type SampleName = (typeof SAMPLE_NAMES)[number];
 

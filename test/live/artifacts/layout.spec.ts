@@ -79,7 +79,9 @@ describe.skipIf(!distributionRegistryAvailable() || !skopeoAvailable())("OCI ima
     await copyArtifact(client, "v3", layout);
     expect((await layout.getManifest("v3", { platform: { os: "linux", architecture: "arm" } })).digest).toBe(images[1]!.digest);
     const back = await copyArtifact(layout, "v3", contentClient(registry, "layouts/index-back"), { tag: "restored" });
-    expect(back).toMatchObject({ digest: index.digest, tag: "restored", manifests: { copied: [images[0]!.digest, images[1]!.digest, index.digest] } });
+    expect(back).toMatchObject({ digest: index.digest, tag: "restored" });
+    expect(back.manifests.copied.slice(0, -1).sort()).toEqual([images[0]!.digest, images[1]!.digest].sort());
+    expect(back.manifests.copied.at(-1)).toBe(index.digest);
   });
 
   it("refuses to write into a folder with other content, and to read folders that are not layouts, naming what is wrong", async () => {

@@ -2,7 +2,7 @@
 // 404s that do and do not mean "no referrers API", and conditional updates of the referrers tag.
 import { describe, expect, it } from "vitest";
 import { ContainerRegistryContentClient, InvalidManifestError, isRestError, KnownManifestMediaType, type OciDescriptor } from "../../../src/index.js";
-import { ENDPOINT, error, FakeRegistry, sha256 } from "./fakeRegistry.js";
+import { ENDPOINT, error, FakeRegistry, sha256 } from "../fakes/fakeRegistry.js";
 
 const SUBJECT = sha256(Buffer.from("subject"));
 const REFERRERS_PATH = `/v2/library/test/referrers/${SUBJECT}`;
