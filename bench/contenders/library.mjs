@@ -4,11 +4,13 @@ import { readFileSync } from "node:fs";
 import { ContainerRegistryContentClient, copyArtifact, OciImageLayout } from "@azure/container-registry";
 import { sdkOperations } from "./sdk.mjs";
 
-export async function open({ endpoint, repo, ca, copyEndpoint, destRepo, concurrency }) {
+export async function open({ endpoint, repo, ca, copyEndpoint, destRepo }) {
   // Anonymous registry: no credential. A self-signed registry is trusted through tlsOptions.
   const options = ca ? { tlsOptions: { ca: readFileSync(ca) } } : {};
   const client = new ContainerRegistryContentClient(endpoint, repo, options);
-  const copyOptions = concurrency ? { concurrency } : {};
+  // BENCH_COPY_CONCURRENCY measures copyArtifact's other settings (the default is what it ships with).
+  const concurrency = Number(process.env.BENCH_COPY_CONCURRENCY);
+  const copyOptions = concurrency > 0 ? { concurrency } : {};
   const blobs = (result) => ({ blobs: result.blobs.copied.length + result.blobs.mounted.length + result.blobs.skipped.length });
   return {
     // What `skopeo copy docker://... oci:DIR:TAG` does: the image into a new OCI layout folder.

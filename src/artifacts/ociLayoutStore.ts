@@ -8,6 +8,7 @@ import { ArtifactNotFoundError } from "../errors/artifactNotFoundError.js";
 import { InvalidManifestError } from "../errors/invalidManifestError.js";
 import { throwIfAborted } from "../errors/abort.js";
 import { isDigest } from "../protocol/assertions.js";
+import { KnownManifestMediaType } from "../protocol/mediaTypes.js";
 import { referrerDescriptor } from "../protocol/referrers.js";
 import type { BlobDownloadOptions } from "../transfer/blobDownload.js";
 import { assertDigestMatches, computeDigest, digestAlgorithm } from "../transfer/digest.js";
@@ -27,6 +28,19 @@ async function fileSize(filePath: string): Promise<number | undefined> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;
+  }
+}
+
+/**
+ * The media type of a manifest `index.json` does not list (an index's child): its `mediaType`
+ * field, else its shape; an image manifest when even that says nothing (the copy then uses the
+ * media type the index lists it with).
+ */
+function mediaTypeOf(content: Buffer, manifest: unknown): string {
+  try {
+    return resolveManifestMediaType(content, manifest, undefined);
+  } catch {
+    return KnownManifestMediaType.OciImageManifest;
   }
 }
 
@@ -74,7 +88,7 @@ export class OciLayoutStore implements ArtifactStore {
     assertDigestMatches(`Manifest ${digest} in ${this.location}`, digest, computeDigest(content, digestAlgorithm(digest)));
     const manifest = parseJson(content);
     if (typeof manifest !== "object" || manifest === null || Array.isArray(manifest)) throw new InvalidManifestError(digest, "", "is not a JSON object");
-    const mediaType = entry?.mediaType ?? resolveManifestMediaType(content, manifest, undefined);
+    const mediaType = entry?.mediaType ?? mediaTypeOf(content, manifest);
     return { digest, mediaType, content, manifest: manifest as Manifest };
   }
 

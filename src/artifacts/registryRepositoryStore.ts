@@ -39,7 +39,7 @@ export class RegistryRepositoryStore implements ArtifactStore {
     const client = this.client;
     return {
       descriptor,
-      repository: { endpoint: client.endpoint, repositoryName: client.repositoryName },
+      client,
       async open(options) {
         return (await client.downloadBlob(descriptor.digest, { ...operation(options), onProgress: blobProgress(options) })).content;
       },
@@ -68,18 +68,17 @@ export class RegistryRepositoryStore implements ArtifactStore {
   }
 
   /**
-   * Mounts the blob from a repository of the same registry when allowed; otherwise uploads it in
-   * two requests (its digest is known): from the source's file when it has one, else streamed
-   * from the source's download, which verifies the bytes on their way through.
+   * From another registry repository: mounted when both are on one registry, else streamed from
+   * its download into this upload (see ContainerRegistryContentClient.copyBlob). From a layout:
+   * its file uploaded in two requests (the digest is known), hashed as it is read.
    */
   async pushBlob(blob: SourceBlob, options: TransferOptions & { mount: boolean }): Promise<BlobPushOutcome> {
     const { digest, size } = blob.descriptor;
-    const from = blob.repository;
-    if (options.mount && from && new URL(from.endpoint).origin === new URL(this.client.endpoint).origin && from.repositoryName !== this.client.repositoryName) {
-      if ((await this.client.mountBlob(digest, from.repositoryName, operation(options))).mounted) {
-        options.onProgress?.(size);
-        return "mounted";
-      }
+    if (blob.client) {
+      const copied = await this.client.copyBlob(digest, blob.client, { ...operation(options), sizeInBytes: size, mount: options.mount, onProgress: blobProgress(options) });
+      if (!copied.mounted) return "copied";
+      options.onProgress?.(size);
+      return "mounted";
     }
     if (blob.filePath) {
       await this.client.uploadBlob(blob.filePath, { ...operation(options), digest, onProgress: blobProgress(options) });
@@ -92,7 +91,6 @@ export class RegistryRepositoryStore implements ArtifactStore {
     try {
       await this.client.uploadBlob(content, { ...operation(options), digest, sizeInBytes: size });
     } finally {
-      // An upload that failed before reading its source to the end must not leave the download open.
       (content as Partial<NodeJS.ReadableStream & { destroy(): void }>).destroy?.();
     }
     return "copied";

@@ -1,4 +1,5 @@
 import type { OperationOptions } from "@azure/core-client";
+import type { ContainerRegistryContentClient } from "../content/contentClient.js";
 import type { GetManifestResult, OciDescriptor } from "../content/models.js";
 
 // The two sides of a copy, in the spirit of oras-go's targets: a source resolves references and
@@ -11,11 +12,11 @@ export interface TransferOptions extends OperationOptions {
   onProgress?: (loadedBytes: number) => void;
 }
 
-/** A blob of a source, and the ways a target can take it: mount, upload a file, stream, or save into a file. */
+/** A blob of a source, and the ways a target can take it: copy from a registry, upload a file, stream, or save into a file. */
 export interface SourceBlob {
   readonly descriptor: OciDescriptor;
-  /** The registry repository that holds the blob: a target on the same registry can mount it instead of copying. */
-  readonly repository?: { readonly endpoint: string; readonly repositoryName: string };
+  /** The client of the registry repository that holds the blob: a registry target copies (or mounts) from it. */
+  readonly client?: ContainerRegistryContentClient;
   /** A file holding exactly the blob's bytes (a layout's): a registry target uploads it from disk. */
   readonly filePath?: string;
   /** The blob's bytes as a stream that fails with a DigestMismatchError unless they match the digest. */

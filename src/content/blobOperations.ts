@@ -11,7 +11,7 @@ import type { BlobProperties, DownloadBlobOptions, DownloadBlobResult, DownloadB
 import { contentUrl, operationRequest, type RepositoryTarget } from "./repositoryTarget.js";
 
 /** How a download of `digest` opens, verifies and resumes the blob; `httpClient` is the last hop of its GETs. */
-function downloadOptions(
+export function downloadOptions(
   target: RepositoryTarget,
   digest: string,
   options: OperationOptions & DownloadBlobOptions,

@@ -3,8 +3,6 @@ import { createDefaultHttpClient } from "@azure/core-rest-pipeline";
 import type { PagedAsyncIterableIterator } from "@azure/core-paging";
 import { traceOperation } from "../diagnostics/tracing.js";
 import { connectToRegistry, credentialAndOptions } from "../http/registryConnection.js";
-import { RegistryTransport } from "../http/registryTransport.js";
-import { StaticBufferHttpClient } from "../http/staticBuffer/staticBufferHttpClient.js";
 import { fetchOciListPage } from "../paging/ociListPage.js";
 import { createPagedIterator, type Page } from "../paging/pagedIterator.js";
 import { assertDigest, assertRepositoryName, assertTag, assertTagOrDigest, isDigest } from "../protocol/assertions.js";
@@ -13,6 +11,7 @@ import { digestAlgorithm } from "../transfer/digest.js";
 import { DEFAULT_UPLOAD_CHUNK_BYTES, uploadBlob } from "../transfer/upload.js";
 import { assertBlobContent, assertSize, prepareUploadSource, type BlobContent } from "../transfer/uploadSource.js";
 import { blobProperties, downloadBlobIntoFile, headBlob, mountFrom, openBlobStream } from "./blobOperations.js";
+import { copyBlobBetween } from "./blobRelay.js";
 import { deleteContent, fetchManifest } from "./manifestOperations.js";
 import { pushManifest } from "./manifestPush.js";
 import { registryManifestReader, selectPlatformManifest } from "./platformSelection.js";
@@ -21,6 +20,8 @@ import type { ManifestContent } from "./manifests.js";
 import type {
   BlobProperties,
   ContainerRegistryContentClientOptions,
+  CopyBlobOptions,
+  CopyBlobResult,
   DeleteBlobOptions,
   DeleteManifestOptions,
   DownloadBlobOptions,
@@ -40,7 +41,7 @@ import type {
   UploadBlobOptions,
   UploadBlobResult,
 } from "./models.js";
-import { operationRequest, type RepositoryTarget } from "./repositoryTarget.js";
+import { operationRequest, repositoryTarget, type RepositoryTarget } from "./repositoryTarget.js";
 
 /** A page of tag names; `continuationToken` resumes the listing. */
 export type TagNamePageResponse = Page<string>;
@@ -102,14 +103,7 @@ export class ContainerRegistryContentClient {
     this.endpoint = connection.endpoint;
     this.repositoryName = repositoryName;
     this.chunkSizeInBytes = uploadChunkSizeInBytes ?? DEFAULT_UPLOAD_CHUNK_BYTES;
-    this.target = {
-      transport: new RegistryTransport(connection, httpClient, registryOptions),
-      repositoryName,
-      // A caller's own HttpClient (a recorder, a custom transport) sees every request; otherwise
-      // files are downloaded without an allocation per socket read.
-      fileDownloadHttpClient: registryOptions.httpClient ?? new StaticBufferHttpClient(httpClient),
-      referrers: {},
-    };
+    this.target = repositoryTarget(connection, httpClient, registryOptions, repositoryName);
   }
 
   /**
@@ -242,12 +236,27 @@ export class ContainerRegistryContentClient {
     return createPagedIterator(this.endpoint, (nextLink) =>
       traceOperation("ContainerRegistryContentClient.listReferrers", options, async (updated) => {
         assertDigest(digest);
-        if (options.artifactType !== undefined && (typeof options.artifactType !== "string" || options.artifactType === "")) {
-          throw new TypeError("artifactType must be a non-empty string");
-        }
         return fetchReferrersPage(this.target, digest, options.artifactType, nextLink, updated);
       }),
     );
+  }
+
+  /**
+   * Copies a blob from another repository, of this registry or another, into this one: mounted
+   * when both are on the same registry (and it agrees), otherwise streamed from the source's
+   * download into this upload without touching the disk, verified once on its way (the download
+   * checks the digest, and the registry checks it again), resumed if the source's connection
+   * drops. Each client authenticates with its own credential.
+   * @param source - A client of the repository that holds the blob.
+   */
+  copyBlob(digest: string, source: ContainerRegistryContentClient, options: CopyBlobOptions = {}): Promise<CopyBlobResult> {
+    return traceOperation("ContainerRegistryContentClient.copyBlob", options, async (updated) => {
+      if (!(source instanceof ContainerRegistryContentClient)) throw new TypeError("source must be a ContainerRegistryContentClient");
+      assertDownloadArguments(digest, options);
+      if (digestAlgorithm(digest) !== "sha256") throw new RangeError("digest must be a sha256 digest");
+      assertSize(options.sizeInBytes, "sizeInBytes");
+      return copyBlobBetween(source.target, this.target, digest, { ...options, ...updated, chunkSizeInBytes: this.chunkSizeInBytes });
+    });
   }
 
   /** Deletes a blob. A blob that does not exist counts as deleted. */

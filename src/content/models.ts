@@ -242,6 +242,31 @@ export interface DownloadBlobToFileResult {
 /** Options of {@link ContainerRegistryContentClient.listTagNames}. */
 export interface ListTagNamesOptions extends OperationOptions {}
 
+/** Options of {@link ContainerRegistryContentClient.copyBlob}. */
+export interface CopyBlobOptions extends OperationOptions {
+  /** Size of the blob, when known (a descriptor's `size`); otherwise the source's response tells it. */
+  sizeInBytes?: number;
+  /** Mount the blob when both repositories are on the same registry. Default true. */
+  mount?: boolean;
+  /** Called as bytes are sent to this repository. */
+  onProgress?: (progress: BlobTransferProgress) => void;
+  /**
+   * How many times in a row a dropped connection to the source is resumed without receiving any
+   * new byte before the copy fails. Default: 3.
+   */
+  maxResumeAttempts?: number;
+}
+
+/** Result of {@link ContainerRegistryContentClient.copyBlob}. */
+export interface CopyBlobResult {
+  /** Digest of the blob, verified on its way. */
+  digest: string;
+  /** Size of the blob, when known (always, unless it was mounted without `sizeInBytes`). */
+  sizeInBytes?: number;
+  /** True when the registry linked the blob from the source repository: no byte moved. */
+  mounted: boolean;
+}
+
 /** Options of {@link ContainerRegistryContentClient.listReferrers}. */
 export interface ListReferrersOptions extends OperationOptions {
   /** Only referrers of this artifact type, e.g. `application/vnd.cncf.notary.signature`. */

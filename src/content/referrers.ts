@@ -33,6 +33,7 @@ export async function fetchReferrersPage(
   nextLink: string | undefined,
   options: OperationOptions,
 ): Promise<RawPage<OciDescriptor>> {
+  if (artifactType !== undefined && (typeof artifactType !== "string" || artifactType === "")) throw new TypeError("artifactType must be a non-empty string");
   if (target.referrers.apiSupported === false) return referrersFromTag(target, digest, artifactType, options);
   const url = new URL(nextLink ?? `/v2/${target.repositoryName}/referrers/${digest}`, target.transport.endpoint);
   if (!nextLink && artifactType !== undefined) url.searchParams.set("artifactType", artifactType);

@@ -1,6 +1,9 @@
 import type { OperationOptions } from "@azure/core-client";
 import type { HttpClient } from "@azure/core-rest-pipeline";
-import type { RawRequest, RegistryTransport } from "../http/registryTransport.js";
+import type { ContainerRegistryClientOptions } from "../http/clientOptions.js";
+import type { RegistryConnection } from "../http/registryConnection.js";
+import { RegistryTransport, type RawRequest } from "../http/registryTransport.js";
+import { StaticBufferHttpClient } from "../http/staticBuffer/staticBufferHttpClient.js";
 
 /** One repository of a registry as the content operations address it: its `/v2` URLs and the transport to them. */
 export interface RepositoryTarget {
@@ -16,6 +19,23 @@ export interface RepositoryTarget {
 export interface ReferrersCapability {
   /** True once the API answered (or a push got `OCI-Subject`), false once it answered 404. */
   apiSupported?: boolean;
+}
+
+/** The content operations' view of one repository, all its pipelines on one `httpClient`. */
+export function repositoryTarget(
+  connection: RegistryConnection,
+  httpClient: HttpClient,
+  options: ContainerRegistryClientOptions,
+  repositoryName: string,
+): RepositoryTarget {
+  return {
+    transport: new RegistryTransport(connection, httpClient, options),
+    repositoryName,
+    // A caller's own HttpClient (a recorder, a custom transport) sees every request; otherwise
+    // files (and copies between registries) are downloaded without an allocation per socket read.
+    fileDownloadHttpClient: options.httpClient ?? new StaticBufferHttpClient(httpClient),
+    referrers: {},
+  };
 }
 
 /** `<endpoint>/v2/<name>/<manifests|blobs>/<reference>`. */

@@ -63,7 +63,7 @@ async function transfer(download: BlobDownload, first: OpenedBlob, file: FileHan
 }
 
 /** Hands one response body to `sink`; an abort destroys the body, which then fails. */
-async function drain(body: NodeJS.ReadableStream, sink: BodySink, abortSignal?: AbortSignalLike): Promise<void> {
+export async function drain(body: NodeJS.ReadableStream, sink: BodySink, abortSignal?: AbortSignalLike): Promise<void> {
   const onAbort = (): void => {
     (body as Partial<Readable>).destroy?.(new AbortError("The download was aborted."));
   };

@@ -3,12 +3,16 @@ import type { FileHandle } from "node:fs/promises";
 /** Size of each of the two staging buffers: 1 MiB writes, 2 MiB of memory. */
 const STAGE_BYTES = 1024 * 1024;
 
+/** Where staged bytes go: a file, or any writer that resolves once it no longer needs the bytes. */
+export type StagedOutput = FileHandle | ((bytes: Buffer) => Promise<void>);
+
 /**
- * Writes a file sequentially through two staging buffers: bytes are copied into one while the
- * other is being written, so that the socket keeps being read while the disk works, and writes
- * are large. The copy is what allows that overlap: a socket's read buffer is the writer's only
- * until its sink call settles, and writing each read straight from it, waiting for the write
- * before reading on, made downloads over loopback http about a third slower.
+ * Writes a file (or another sequential output, such as an upload's request) through two staging
+ * buffers: bytes are copied into one while the other is being written, so that the socket keeps
+ * being read while the disk works, and writes are large. The copy is what allows that overlap: a
+ * socket's read buffer is the writer's only until its sink call settles, and writing each read
+ * straight from it, waiting for the write before reading on, made downloads over loopback http
+ * about a third slower.
  */
 export class StagedFileWriter {
   private readonly stages = [Buffer.allocUnsafeSlow(STAGE_BYTES), Buffer.allocUnsafeSlow(STAGE_BYTES)] as const;
@@ -18,7 +22,11 @@ export class StagedFileWriter {
   private inFlight?: Promise<void>;
   private failure?: { error: unknown };
 
-  constructor(private readonly file: FileHandle) {}
+  private readonly output: (bytes: Buffer) => Promise<void>;
+
+  constructor(output: StagedOutput) {
+    this.output = typeof output === "function" ? output : (bytes) => writeFully(output, bytes);
+  }
 
   /**
    * Takes the next bytes of the file, which must stay valid during the call or, when it returns a
@@ -45,7 +53,7 @@ export class StagedFileWriter {
   async end(): Promise<void> {
     await this.inFlight;
     this.check();
-    await writeFully(this.file, this.stages[this.current].subarray(0, this.filled));
+    await this.output(this.stages[this.current].subarray(0, this.filled));
     this.filled = 0;
   }
 
@@ -55,7 +63,7 @@ export class StagedFileWriter {
   }
 
   private flush(): void {
-    this.inFlight = writeFully(this.file, this.stages[this.current].subarray(0, this.filled)).then(
+    this.inFlight = this.output(this.stages[this.current].subarray(0, this.filled)).then(
       () => {
         this.inFlight = undefined;
       },

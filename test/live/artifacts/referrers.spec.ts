@@ -1,6 +1,7 @@
 // Referrers on both servers: the emulator answers the OCI 1.1 referrers API; the CNCF registry has
 // none, so the client keeps (and reads) the referrers tag index itself.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { InvalidManifestError, KnownManifestMediaType, isRestError } from "../../../src/index.js";
 import { attach, collect, contentClient, NOTATION_SIGNATURE, pushImage, SBOM, SERVERS, type LiveRegistry } from "./support.js";
 
@@ -62,6 +63,34 @@ describe.each(SERVERS.filter((server) => server.available))("referrers on $name"
     const listed = await collect(contentClient(registry, "referrers/concurrent").listReferrers(image.digest));
     expect(listed.map((referrer) => referrer.digest).sort()).toEqual(signatures.map((signature) => signature.digest).sort());
   });
+
+  it.runIf(!server.referrersApi)(
+    "writes the referrers tag again when another process replaced it right after this client's write, keeping both entries",
+    async () => {
+      const other = contentClient(registry, "referrers/raced");
+      const image = await pushImage(other, 6, { os: "linux", architecture: "amd64" });
+      const theirs = await pushImage(other, 7, { os: "linux", architecture: "amd64" });
+      const tag = referrersTag(image.digest);
+      let raced = false;
+      // Another writer, which read the tag before this client wrote it, writes its own version just after.
+      const racingWriter: PipelinePolicy = {
+        name: "racingWriter",
+        async sendRequest(request, next) {
+          const response = await next(request);
+          if (!raced && request.method === "PUT" && request.url.endsWith(`/manifests/${tag}`)) {
+            raced = true;
+            const index = { schemaVersion: 2, mediaType: KnownManifestMediaType.OciImageIndex, manifests: [{ mediaType: theirs.mediaType, digest: theirs.digest, size: theirs.size, artifactType: SBOM }] };
+            await other.setManifest(index, { tag });
+          }
+          return response;
+        },
+      };
+      const client = contentClient(registry, "referrers/raced", { additionalPolicies: [{ policy: racingWriter, position: "perCall" }] });
+      const mine = await attach(client, image, NOTATION_SIGNATURE, "mine");
+      expect(raced).toBe(true);
+      expect((await collect(other.listReferrers(image.digest))).map((referrer) => referrer.digest).sort()).toEqual([mine.digest, theirs.digest].sort());
+    },
+  );
 
   it("lists no referrers of a manifest nobody refers to, and rejects a malformed digest before sending anything", async () => {
     const client = contentClient(registry, "referrers/none");

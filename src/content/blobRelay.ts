@@ -1,0 +1,64 @@
+import type { OperationOptions } from "@azure/core-client";
+import { isRestError } from "@azure/core-rest-pipeline";
+import { logger } from "../diagnostics/logger.js";
+import type { Readable } from "node:stream";
+import { RelayBody } from "../transfer/relayBody.js";
+import { uploadBlob } from "../transfer/upload.js";
+import type { UploadSource } from "../transfer/uploadSource.js";
+import { downloadOptions, mountFrom } from "./blobOperations.js";
+import type { CopyBlobOptions, CopyBlobResult } from "./models.js";
+import type { RepositoryTarget } from "./repositoryTarget.js";
+
+/**
+ * Whether the registry mounted the blob. One that refuses the mount outright (a credential without
+ * pull on the source repository may get a 401 or 403 rather than the usual 202) gets it copied.
+ */
+async function mounted(from: RepositoryTarget, to: RepositoryTarget, digest: string, options: OperationOptions): Promise<boolean> {
+  try {
+    return (await mountFrom(to, digest, from.repositoryName, options)).mounted;
+  } catch (error) {
+    if (!isRestError(error) || ![401, 403, 404].includes(error.statusCode ?? 0)) throw error;
+    logger.info(`Mounting ${digest} from ${from.repositoryName} was refused (${error.statusCode}); copying it instead`);
+    return false;
+  }
+}
+
+/**
+ * Copies a blob from one repository (of any registry) into another: mounted when both are on the
+ * same registry and it agrees, otherwise downloaded and uploaded at once. The download checks the
+ * bytes against the digest as they pass and resumes a dropped connection; the upload sends them
+ * in one `PUT` with that digest, which the registry checks too: nothing is hashed twice, nothing
+ * touches the disk.
+ */
+export async function copyBlobBetween(
+  from: RepositoryTarget,
+  to: RepositoryTarget,
+  digest: string,
+  options: CopyBlobOptions & OperationOptions & { chunkSizeInBytes: number },
+): Promise<CopyBlobResult> {
+  const sameRegistry = new URL(from.transport.endpoint).origin === new URL(to.transport.endpoint).origin;
+  if ((options.mount ?? true) && sameRegistry && from.repositoryName !== to.repositoryName && (await mounted(from, to, digest, options))) {
+    return { digest, sizeInBytes: options.sizeInBytes, mounted: true };
+  }
+  // The destination's upload reports the progress; the source's download only counts.
+  const download = downloadOptions(from, digest, { ...options, onProgress: undefined }, from.fileDownloadHttpClient);
+  const first = await download.open(0, options.abortSignal);
+  const sizeInBytes = options.sizeInBytes ?? first.totalBytes;
+  const relay = (onBytes?: (bytes: number) => void): RelayBody => new RelayBody(download, first, onBytes);
+  const source: UploadSource = { sizeInBytes, open: () => relay(), openHashed: (_size, onBytes) => relay(onBytes) };
+  try {
+    const stored = await uploadBlob(to.transport, source, {
+      repositoryName: to.repositoryName,
+      chunkSizeInBytes: options.chunkSizeInBytes,
+      digest,
+      abortSignal: options.abortSignal,
+      tracingOptions: options.tracingOptions,
+      onProgress: options.onProgress,
+    });
+    return { digest, sizeInBytes: stored.sizeInBytes, mounted: false };
+  } catch (error) {
+    // An upload that failed before reading the download must not leave its connection open.
+    (first.body as Partial<Readable>).destroy?.();
+    throw error;
+  }
+}
