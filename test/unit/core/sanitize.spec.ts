@@ -14,7 +14,8 @@ describe("redactSecrets", () => {
   it("redacts credentials and token fields of headers, forms and JSON", () => {
     expect(redactSecrets("authorization: Bearer eyJ.abc.def")).toBe("authorization: Bearer REDACTED");
     expect(redactSecrets("Basic dXNlcjpwYXNz")).toBe("Basic REDACTED");
-    expect(redactSecrets("grant_type=refresh_token&refresh_token=eyJx.y.z&scope=s")).toBe("grant_type=refresh_token&refresh_token=REDACTED&scope=REDACTED");
+    // Scopes and services say what was asked, not who asked: they stay for diagnosis.
+    expect(redactSecrets("grant_type=refresh_token&refresh_token=eyJx.y.z&scope=s")).toBe("grant_type=refresh_token&refresh_token=REDACTED&scope=s");
     expect(redactSecrets('{"access_token": "secret-value", "other": 1}')).toBe('{"access_token": "REDACTED", "other": 1}');
   });
 
