@@ -1,6 +1,6 @@
 import { RegistryError } from "../errors.js";
 import { readBody } from "../http/body.js";
-import type { Context } from "../http/context.js";
+import type { Context, RouteParams } from "../http/context.js";
 import { sendEmpty, sendJson } from "../http/respond.js";
 import {
   ATTRIBUTE_NAMES,
@@ -56,12 +56,17 @@ function manifestView(ctx: Context, repository: RepositoryRecord, manifest: Mani
   };
 }
 
-/** `orderby=timedesc|timeasc` sorts by last update; otherwise items stay in key order. */
-function ordered<T extends { lastUpdateTime: string }>(items: T[], orderby: string): T[] {
-  if (orderby === "timedesc") return [...items].sort((a, b) => b.lastUpdateTime.localeCompare(a.lastUpdateTime));
-  if (orderby === "timeasc") return [...items].sort((a, b) => a.lastUpdateTime.localeCompare(b.lastUpdateTime));
-  return items;
+/** Items in key order, or by last update with `orderby=timedesc|timeasc` (ties stay in key order). */
+function ordered<T extends { lastUpdateTime: string }>(ctx: Context, items: T[], key: (item: T) => string): T[] {
+  const sorted = [...items].sort((a, b) => (key(a) < key(b) ? -1 : 1));
+  const orderby = ctx.query.get("orderby");
+  if (orderby === "timedesc") return sorted.sort((a, b) => b.lastUpdateTime.localeCompare(a.lastUpdateTime));
+  if (orderby === "timeasc") return sorted.sort((a, b) => a.lastUpdateTime.localeCompare(b.lastUpdateTime));
+  return sorted;
 }
+
+const tagName = (tag: TagRecord): string => tag.name;
+const manifestDigest = (manifest: ManifestRecord): string => manifest.digest;
 
 /** Sends one page; the `Link` keeps ACR's query order (`last`, `n`, `orderby`) and any filter. */
 function sendPage<T>(
@@ -109,7 +114,7 @@ export function handleAcrCatalog(ctx: Context): void {
 }
 
 /** `GET|PATCH|DELETE /acr/v1/<name>`. */
-export async function handleAcrRepository(ctx: Context, name: string): Promise<void> {
+export async function handleAcrRepository(ctx: Context, { name }: RouteParams): Promise<void> {
   const { registry } = ctx;
   if (ctx.req.method === "DELETE") {
     sendJson(ctx.res, 202, await registry.deleteRepository(name));
@@ -121,24 +126,17 @@ export async function handleAcrRepository(ctx: Context, name: string): Promise<v
 }
 
 /** `GET /acr/v1/<name>/_tags?digest=&orderby=&n=&last=`. */
-export function handleAcrTags(ctx: Context, name: string): void {
+export function handleAcrTags(ctx: Context, { name }: RouteParams): void {
   const repository = ctx.registry.repository(name);
   const digest = ctx.query.get("digest");
-  const tags = [...repository.tags.values()]
-    .filter((tag) => tag.attributes.listEnabled && (digest === null || tag.digest === digest))
-    .sort((a, b) => (a.name < b.name ? -1 : 1));
-  sendPage(
-    ctx,
-    `/acr/v1/${encodeURIComponent(name)}/_tags`,
-    ordered(tags, ctx.query.get("orderby") ?? ""),
-    (tag) => tag.name,
-    (page) => ({ registry: ctx.settings.serviceName, imageName: name, tags: page.map(tagView) }),
-    digest === null ? [] : [["digest", digest]],
-  );
+  const tags = [...repository.tags.values()].filter((tag) => tag.attributes.listEnabled && (digest === null || tag.digest === digest));
+  const body = (page: TagRecord[]): object => ({ registry: ctx.settings.serviceName, imageName: name, tags: page.map(tagView) });
+  const filters: Array<[string, string]> = digest === null ? [] : [["digest", digest]];
+  sendPage(ctx, `/acr/v1/${encodeURIComponent(name)}/_tags`, ordered(ctx, tags, tagName), tagName, body, filters);
 }
 
 /** `GET|PATCH|DELETE /acr/v1/<name>/_tags/<tag>`. */
-export async function handleAcrTag(ctx: Context, name: string, tagName: string): Promise<void> {
+export async function handleAcrTag(ctx: Context, { name, reference: tagName }: RouteParams): Promise<void> {
   const { registry } = ctx;
   if (ctx.req.method === "DELETE") {
     registry.deleteTag(name, tagName);
@@ -151,26 +149,19 @@ export async function handleAcrTag(ctx: Context, name: string, tagName: string):
 }
 
 /** `GET /acr/v1/<name>/_manifests?orderby=&n=&last=`. */
-export function handleAcrManifests(ctx: Context, name: string): void {
+export function handleAcrManifests(ctx: Context, { name }: RouteParams): void {
   const repository = ctx.registry.repository(name);
-  const manifests = [...repository.manifests.values()]
-    .filter((manifest) => manifest.attributes.listEnabled)
-    .sort((a, b) => (a.digest < b.digest ? -1 : 1));
-  sendPage(
-    ctx,
-    `/acr/v1/${encodeURIComponent(name)}/_manifests`,
-    ordered(manifests, ctx.query.get("orderby") ?? ""),
-    (manifest) => manifest.digest,
-    (page) => ({
-      registry: ctx.settings.serviceName,
-      imageName: name,
-      manifests: page.map((manifest) => manifestView(ctx, repository, manifest, false)),
-    }),
-  );
+  const manifests = [...repository.manifests.values()].filter((manifest) => manifest.attributes.listEnabled);
+  const body = (page: ManifestRecord[]): object => ({
+    registry: ctx.settings.serviceName,
+    imageName: name,
+    manifests: page.map((manifest) => manifestView(ctx, repository, manifest, false)),
+  });
+  sendPage(ctx, `/acr/v1/${encodeURIComponent(name)}/_manifests`, ordered(ctx, manifests, manifestDigest), manifestDigest, body);
 }
 
 /** `GET|PATCH /acr/v1/<name>/_manifests/<digest>` (a tag is resolved too). */
-export async function handleAcrManifest(ctx: Context, name: string, reference: string): Promise<void> {
+export async function handleAcrManifest(ctx: Context, { name, reference }: RouteParams): Promise<void> {
   const { repository, manifest } = ctx.registry.resolve(name, reference);
   if (ctx.req.method === "PATCH") ctx.registry.updateAttributes(manifest, await attributePatch(ctx, false));
   sendJson(ctx.res, 200, {

@@ -1,4 +1,4 @@
-import { isDigest } from "./digest.js";
+import { isSha256Digest } from "../protocol/grammar.js";
 import { manifestInvalid } from "./errors.js";
 
 export const OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
@@ -45,7 +45,7 @@ function descriptor(value: unknown, where: string): Descriptor {
     candidate === null ||
     typeof candidate.mediaType !== "string" ||
     typeof candidate.digest !== "string" ||
-    !isDigest(candidate.digest) ||
+    !isSha256Digest(candidate.digest) ||
     typeof candidate.size !== "number" ||
     !Number.isSafeInteger(candidate.size) ||
     candidate.size < 0

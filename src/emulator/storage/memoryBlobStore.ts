@@ -1,5 +1,5 @@
 import { Readable, Writable } from "node:stream";
-import type { BlobStore, ByteRange } from "./blob-store.js";
+import type { BlobStore, ByteRange } from "./blobStore.js";
 
 /** A blob kept as the chunks it arrived in: concatenating would double peak memory. */
 interface Chunks {

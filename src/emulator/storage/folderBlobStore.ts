@@ -3,7 +3,7 @@ import { mkdir, readFile, rename, rm, stat, truncate, writeFile } from "node:fs/
 import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { digestHex } from "../digest.js";
-import type { BlobStore, ByteRange } from "./blob-store.js";
+import type { BlobStore, ByteRange } from "./blobStore.js";
 
 /**
  * Blobs on disk, content-addressed like distribution's filesystem driver

@@ -1,8 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
+import { missingAccess, parseScopes, type ScopeEntry } from "../../protocol/scopes.js";
 import { challenge, tokenRefused } from "./challenge.js";
-import type { AccessEntry, TokenClaims } from "./jwt.js";
-import { TokenSigner } from "./jwt.js";
-import { missingAccess, parseScopes } from "./scopes.js";
+import { TokenSigner, type TokenClaims } from "./jwt.js";
 
 export interface TokenServiceOptions {
   service: string;
@@ -86,28 +85,21 @@ export class TokenService {
   }
 
   /**
-   * Checks a request's `Authorization` against the access it needs; throws ACR's challenge when
-   * the token is missing or invalid, or the same challenge with `insufficient_scope`.
+   * Checks a request's `Authorization` and returns what its token grants. Throws ACR's challenge,
+   * naming every entry of `required`, when the token is missing or invalid, and the same challenge
+   * with `insufficient_scope` when it lacks any of `enforced` (all of `required` unless told).
    */
-  authorize(authorization: string | undefined, required: AccessEntry[]): void {
+  authorize(authorization: string | undefined, required: readonly ScopeEntry[], enforced = required): readonly ScopeEntry[] {
     const token = authorization?.startsWith("Bearer ") ? authorization.slice(7).trim() : undefined;
     const claims: TokenClaims | undefined = token ? this.signer.verify(token, this.options.service) : undefined;
     if (!claims || claims.grant_type === "refresh_token") {
       throw challenge(this.options.realm, this.options.service, required, false);
     }
-    if (missingAccess(required, claims.access ?? []).length > 0) {
+    const granted = claims.access ?? [];
+    if (missingAccess(enforced, granted).length > 0) {
       throw challenge(this.options.realm, this.options.service, required, true);
     }
-  }
-
-  /** Whether a request's token grants `action` on a repository (used for mount sources). */
-  allows(authorization: string | undefined, repository: string, action: string): boolean {
-    try {
-      this.authorize(authorization, [{ type: "repository", name: repository, actions: [action] }]);
-      return true;
-    } catch {
-      return false;
-    }
+    return granted;
   }
 
   private issue(subject: string, scopes: string[]): string {
@@ -122,7 +114,7 @@ export class TokenService {
    * The developer may do anything. An anonymous caller (a registry with anonymous pull) may do what
    * ACR allows then: pull, read metadata (tags, manifests, properties) and list the catalog.
    */
-  private grantable(subject: string, entry: AccessEntry): string[] {
+  private grantable(subject: string, entry: ScopeEntry): string[] {
     if (subject === DEV_SUBJECT) return entry.actions;
     if (entry.type === "registry" && entry.name === "catalog") return entry.actions.filter((a) => a === "*");
     return entry.type === "repository" ? entry.actions.filter((a) => a === "pull" || a === "metadata_read") : [];
