@@ -53,7 +53,7 @@ export async function startTokenAuthRegistry(
 
 /** A content client of `repository` with `credential`, trusting the loopback certificate, without retries. */
 export function clientOf(
-  registry: RunningRegistry,
+  registry: { endpoint: string; caCert?: string },
   repository: string,
   credential?: RegistryCredential,
   options: ContainerRegistryContentClientOptions = {},
