@@ -1,5 +1,5 @@
-// Shared by the authentication live suites: a token-auth registry (the CNCF registry verifying the tokens
-// of the test token server), clients of it with any credential, and a small image to push and pull.
+// Shared by the authentication live suites: clients of a registry with any credential, a small image to
+// push and pull, and an HttpClient that records what each request carried.
 import { randomBytes } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { createDefaultHttpClient, type HttpClient } from "@azure/core-rest-pipeline";
@@ -11,45 +11,8 @@ import {
   type OciImageManifest,
 } from "../../../src/index.js";
 import type { RegistryCredential } from "../../../src/auth/registryCredential.js";
-import { startDistributionRegistry, type RegistryOptions, type RunningRegistry } from "../../utils/registry.js";
-import { startTokenServer, type RunningTokenServer, type TokenServerOptions } from "../../utils/tokenServer.js";
+export { ALICE, PUBLIC_REPOSITORY, startTokenAuthRegistry, type TokenAuthRegistry } from "../../utils/tokenAuthRegistry.js";
 import { sha256 } from "../content/support.js";
-
-export const ALICE = { user: "alice", password: "alice's pass:word" };
-export const PUBLIC_REPOSITORY = "public/app";
-
-/**
- * What the token server grants: anyone pulls `public/app`; alice pulls, pushes and deletes anywhere
- * and lists the catalog.
- */
-export const TOKEN_RULES: NonNullable<TokenServerOptions["rules"]> = [
-  { name: PUBLIC_REPOSITORY, actions: ["pull"] },
-  { users: [ALICE.user], name: /.*/, actions: ["pull", "push", "delete"] },
-  { users: [ALICE.user], type: "registry", name: "catalog", actions: ["*"] },
-];
-
-export interface TokenAuthRegistry {
-  tokens: RunningTokenServer;
-  registry: RunningRegistry;
-  stop(): Promise<void>;
-}
-
-/** A token server and a registry that trusts it (both https with `tls`), on loopback. */
-export async function startTokenAuthRegistry(
-  options: { tls?: boolean; tokenServer?: TokenServerOptions; registry?: RegistryOptions; realm?: (realm: string) => string } = {},
-): Promise<TokenAuthRegistry> {
-  const tokens = await startTokenServer({ tls: options.tls, users: { [ALICE.user]: ALICE.password }, rules: TOKEN_RULES, ...options.tokenServer });
-  const realm = options.realm ? options.realm(tokens.realm) : tokens.realm;
-  const registry = await startDistributionRegistry({ tls: options.tls, ...options.registry, tokenAuth: { ...tokens, realm } });
-  return {
-    tokens,
-    registry,
-    async stop() {
-      await registry.stop();
-      await tokens.stop();
-    },
-  };
-}
 
 /** A content client of `repository` with `credential`, trusting the loopback certificate, without retries. */
 export function clientOf(
