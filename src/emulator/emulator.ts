@@ -33,6 +33,7 @@ export interface ManagedIdentityEnvironment {
 
 /** Docker's `config.json` as `az acr login` leaves it for one registry: a refresh token as `identitytoken`. */
 export interface DockerLoginConfig {
+  /** By `host:port`: `auth` (base64 of the null-GUID user and an empty password) and `identitytoken` (a refresh token). */
   auths: Record<string, { auth: string; identitytoken: string }>;
 }
 

@@ -54,9 +54,9 @@ export function credentialAndOptions<Options extends object>(
 
 /**
  * Builds the generated client for a registry with the package's pipeline: the user's options,
- * safe logging allow-lists, the registry error mapping and the authentication policy. Token
+ * safe logging allow-lists, the registry error mapping and the authentication policy. ACR's token
  * requests go through a second generated client with the same options (and `httpClient`) but no
- * authentication policy.
+ * authentication policy; requests to a token realm through a bare pipeline (http/barePipeline.ts).
  */
 export function connectToRegistry(
   endpoint: string,

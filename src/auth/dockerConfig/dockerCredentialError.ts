@@ -12,6 +12,7 @@ export type DockerCredentialErrorCode =
  * missing or failed. The message names the file or the helper, never a secret.
  */
 export class DockerCredentialError extends Error {
+  /** Always `DockerCredentialError`. */
   override readonly name = "DockerCredentialError";
   /** What went wrong. */
   readonly code: DockerCredentialErrorCode;

@@ -5,7 +5,9 @@ import { missingAccess, parseScopes, type ScopeEntry } from "../../protocol/scop
 
 /** ACR's admin user: one username and password with every permission (`az acr update --admin-enabled`). */
 export interface AdminUser {
+  /** The admin user's name (on ACR, the registry's name). */
   username: string;
+  /** Its password. */
   password: string;
 }
 
@@ -14,8 +16,11 @@ export interface AdminUser {
  * actions of its scope map, written as scopes (`repository:team/app:pull,push,metadata_read`).
  */
 export interface RepositoryToken {
+  /** The token's name, its username. */
   username: string;
+  /** Its password. */
   password: string;
+  /** What it may do, as scopes: `repository:<name>:<actions>` (actions `pull`, `push`, `delete`, `metadata_read`, `metadata_write`). */
   access: string[];
 }
 

@@ -1,6 +1,6 @@
-import { AzureLogger, getLogLevel, setLogLevel } from "@azure/logger";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { AzureNamedKeyCredential, ContainerRegistryContentClient, type DockerConfigCredential, type RegistryCredential } from "../../../src/index.js";
+import { captureVerboseLog } from "../utils/verboseLog.js";
 import { FakeDistribution, REALM, REGISTRY, SERVICE, type FakeDistributionOptions } from "./fakeDistribution.js";
 
 const DIGEST = `sha256:${"a".repeat(64)}`;
@@ -108,23 +108,15 @@ describe("distribution token flow", () => {
   });
 
   it("keeps the password out of the error even when the token server echoes it, and out of a verbose log", async () => {
-    const lines: string[] = [];
-    const originalLog = AzureLogger.log;
-    const originalLevel = getLogLevel();
-    AzureLogger.log = (...args: unknown[]) => lines.push(args.map(String).join(" "));
-    setLogLevel("verbose");
-    try {
+    const log = await captureVerboseLog(async () => {
       const fake = new FakeDistribution({ tokenAnswer: () => ({ status: 401, body: { details: `incorrect password ${PASSWORD} for alice` } }) });
       const error = await clientFor(fake, alice()).blobExists(DIGEST).catch((e: unknown) => e);
       expect(error).toMatchObject({ statusCode: 401 });
       expect((error as Error).message).toBe(`Token request to ${REALM} failed: 401: incorrect password REDACTED for alice`);
-      expect(lines.join("\n")).toContain("Requesting a token");
-      expect(lines.join("\n")).not.toContain(PASSWORD);
-      expect(lines.join("\n")).not.toContain(Buffer.from(`alice:${PASSWORD}`).toString("base64"));
-    } finally {
-      AzureLogger.log = originalLog;
-      setLogLevel(originalLevel ?? "warning");
-    }
+    });
+    expect(log).toContain("Requesting a token");
+    expect(log).not.toContain(PASSWORD);
+    expect(log).not.toContain(Buffer.from(`alice:${PASSWORD}`).toString("base64"));
   });
 
   it("rejects (never throws) when a NamedKeyCredential lost its key, before any token request", async () => {
