@@ -45,4 +45,17 @@ describe.skipIf(!distributionRegistryAvailable())(`token realms on other hosts (
     expect((error as Error).message).toContain("the registry is on https, its realm must be too");
     expect(server.tokens.requests).toEqual([]);
   });
+
+  it("never sends an Entra ID token to a realm: with a TokenCredential only the registry's own /oauth2/exchange is asked", async () => {
+    server = await startTokenAuthRegistry();
+    let entraTokens = 0;
+    const entra = { getToken: async () => (entraTokens++, { token: "entra-secret", expiresOnTimestamp: Date.now() + 3600_000 }) };
+    const error = await clientOf(server.registry, PUBLIC_REPOSITORY, entra).getManifest("v1").catch((e: unknown) => e);
+    // The CNCF registry has no /oauth2/exchange: the exchange fails there, and nothing reached the token server.
+    expect(error).toMatchObject({ name: "RestError", statusCode: 404 });
+    expect((error as Error).message).toMatch(/^Token request to \/oauth2\/exchange failed/);
+    expect((error as Error).message).not.toContain("entra-secret");
+    expect(entraTokens).toBe(1);
+    expect(server.tokens.requests).toEqual([]);
+  });
 });
