@@ -39,7 +39,7 @@ import { operationRequest, type RepositoryTarget } from "./repositoryTarget.js";
 /** A page of tag names; `continuationToken` resumes the listing. */
 export type TagNamePageResponse = Page<string>;
 
-/** Bad download input throws before any request. */
+/** Bad download input fails before any request. */
 function assertDownloadArguments(digest: string, options: DownloadBlobOptions): void {
   assertDigest(digest);
   digestAlgorithm(digest);
@@ -109,9 +109,11 @@ export class ContainerRegistryContentClient {
    * @throws DigestMismatchError when the bytes do not match a digest.
    */
   getManifest(tagOrDigest: string, options: GetManifestOptions = {}): Promise<GetManifestResult> {
-    assertTagOrDigest(tagOrDigest);
-    if (isDigest(tagOrDigest)) digestAlgorithm(tagOrDigest);
-    return traceOperation("ContainerRegistryContentClient.getManifest", options, (updated) => fetchManifest(this.target, tagOrDigest, updated));
+    return traceOperation("ContainerRegistryContentClient.getManifest", options, (updated) => {
+      assertTagOrDigest(tagOrDigest);
+      if (isDigest(tagOrDigest)) digestAlgorithm(tagOrDigest);
+      return fetchManifest(this.target, tagOrDigest, updated);
+    });
   }
 
   /**
@@ -121,10 +123,10 @@ export class ContainerRegistryContentClient {
    * @throws DigestMismatchError when the registry reports another digest than the one computed locally.
    */
   setManifest(manifest: ManifestContent, options: SetManifestOptions = {}): Promise<SetManifestResult> {
-    if (options.tag !== undefined) assertTag(options.tag, "tag");
-    return traceOperation("ContainerRegistryContentClient.setManifest", options, (updated) =>
-      pushManifest(this.target, manifest, { ...updated, tag: options.tag, mediaType: options.mediaType }),
-    );
+    return traceOperation("ContainerRegistryContentClient.setManifest", options, (updated) => {
+      if (options.tag !== undefined) assertTag(options.tag, "tag");
+      return pushManifest(this.target, manifest, { ...updated, tag: options.tag, mediaType: options.mediaType });
+    });
   }
 
   /**
@@ -132,8 +134,10 @@ export class ContainerRegistryContentClient {
    * exist counts as deleted.
    */
   deleteManifest(digest: string, options: DeleteManifestOptions = {}): Promise<void> {
-    assertDigest(digest);
-    return traceOperation("ContainerRegistryContentClient.deleteManifest", options, (updated) => deleteContent(this.target, "manifests", digest, updated));
+    return traceOperation("ContainerRegistryContentClient.deleteManifest", options, (updated) => {
+      assertDigest(digest);
+      return deleteContent(this.target, "manifests", digest, updated);
+    });
   }
 
   /**
@@ -143,13 +147,13 @@ export class ContainerRegistryContentClient {
    * @param content - Bytes, a Node readable, a web `ReadableStream`, an async iterable of chunks, or a file path.
    */
   uploadBlob(content: BlobContent, options: UploadBlobOptions = {}): Promise<UploadBlobResult> {
-    assertBlobContent(content);
-    assertSize(options.sizeInBytes, "sizeInBytes");
-    if (options.digest !== undefined) {
-      assertDigest(options.digest, "digest");
-      if (digestAlgorithm(options.digest) !== "sha256") throw new RangeError("digest must be a sha256 digest");
-    }
     return traceOperation("ContainerRegistryContentClient.uploadBlob", options, async (updated) => {
+      assertBlobContent(content);
+      assertSize(options.sizeInBytes, "sizeInBytes");
+      if (options.digest !== undefined) {
+        assertDigest(options.digest, "digest");
+        if (digestAlgorithm(options.digest) !== "sha256") throw new RangeError("digest must be a sha256 digest");
+      }
       const source = await prepareUploadSource(content, options.sizeInBytes);
       return uploadBlob(this.target.transport, source, {
         repositoryName: this.repositoryName,
@@ -168,10 +172,10 @@ export class ContainerRegistryContentClient {
    * Redirects to other hosts (ACR's blob storage) are followed without credentials.
    */
   downloadBlob(digest: string, options: DownloadBlobOptions = {}): Promise<DownloadBlobResult> {
-    assertDownloadArguments(digest, options);
-    return traceOperation("ContainerRegistryContentClient.downloadBlob", options, (updated) =>
-      openBlobStream(this.target, digest, { ...options, ...updated }),
-    );
+    return traceOperation("ContainerRegistryContentClient.downloadBlob", options, (updated) => {
+      assertDownloadArguments(digest, options);
+      return openBlobStream(this.target, digest, { ...options, ...updated });
+    });
   }
 
   /**
@@ -189,11 +193,10 @@ export class ContainerRegistryContentClient {
    * @param filePath - The file to create or replace; its folder must exist.
    */
   downloadBlobToFile(digest: string, filePath: string, options: DownloadBlobToFileOptions = {}): Promise<DownloadBlobToFileResult> {
-    assertDownloadArguments(digest, options);
-    if (typeof filePath !== "string" || filePath === "") throw new TypeError("filePath must be a non-empty string");
-    return traceOperation("ContainerRegistryContentClient.downloadBlobToFile", options, (updated) =>
-      downloadBlobIntoFile(this.target, digest, filePath, { ...options, ...updated }),
-    );
+    return traceOperation("ContainerRegistryContentClient.downloadBlobToFile", options, (updated) => {
+      assertDownloadArguments(digest, options);
+      return downloadBlobIntoFile(this.target, digest, filePath, { ...options, ...updated });
+    });
   }
 
   /**
@@ -214,22 +217,24 @@ export class ContainerRegistryContentClient {
 
   /** Deletes a blob. A blob that does not exist counts as deleted. */
   deleteBlob(digest: string, options: DeleteBlobOptions = {}): Promise<void> {
-    assertDigest(digest);
-    return traceOperation("ContainerRegistryContentClient.deleteBlob", options, (updated) => deleteContent(this.target, "blobs", digest, updated));
+    return traceOperation("ContainerRegistryContentClient.deleteBlob", options, (updated) => {
+      assertDigest(digest);
+      return deleteContent(this.target, "blobs", digest, updated);
+    });
   }
 
   /** Reads a blob's size with a `HEAD` request. Fails with a 404 `RestError` when the blob does not exist. */
   getBlobProperties(digest: string, options: GetBlobPropertiesOptions = {}): Promise<BlobProperties> {
-    assertDigest(digest);
-    return traceOperation("ContainerRegistryContentClient.getBlobProperties", options, async (updated) =>
-      blobProperties(digest, await headBlob(this.target, digest, updated)),
-    );
+    return traceOperation("ContainerRegistryContentClient.getBlobProperties", options, async (updated) => {
+      assertDigest(digest);
+      return blobProperties(digest, await headBlob(this.target, digest, updated));
+    });
   }
 
   /** Whether the repository has a blob (a `HEAD` request). */
   blobExists(digest: string, options: GetBlobPropertiesOptions = {}): Promise<boolean> {
-    assertDigest(digest);
     return traceOperation("ContainerRegistryContentClient.blobExists", options, async (updated) => {
+      assertDigest(digest);
       const response = await headBlob(this.target, digest, updated);
       if (response.status === 404) return false;
       blobProperties(digest, response);
@@ -244,8 +249,10 @@ export class ContainerRegistryContentClient {
    * @param fromRepository - The repository that holds the blob.
    */
   mountBlob(digest: string, fromRepository: string, options: MountBlobOptions = {}): Promise<MountBlobResult> {
-    assertDigest(digest);
-    assertRepositoryName(fromRepository, "fromRepository");
-    return traceOperation("ContainerRegistryContentClient.mountBlob", options, (updated) => mountFrom(this.target, digest, fromRepository, updated));
+    return traceOperation("ContainerRegistryContentClient.mountBlob", options, (updated) => {
+      assertDigest(digest);
+      assertRepositoryName(fromRepository, "fromRepository");
+      return mountFrom(this.target, digest, fromRepository, updated);
+    });
   }
 }

@@ -1,7 +1,7 @@
 import type { TokenCredential } from "@azure/core-auth";
 import { isTokenCredential } from "@azure/core-auth";
 import type { InternalClientPipelineOptions } from "@azure/core-client";
-import { formDataPolicyName } from "@azure/core-rest-pipeline";
+import { formDataPolicyName, redirectPolicyName } from "@azure/core-rest-pipeline";
 import { GeneratedClient, type GeneratedClientOptionalParams } from "../generated/index.js";
 import { acrAuthenticationPolicy } from "../auth/authenticationPolicy.js";
 import { assertCredentialTransport } from "../auth/credentialTransport.js";
@@ -13,6 +13,7 @@ import { registryErrorPolicy } from "../errors/registryErrorPolicy.js";
 import type { ContainerRegistryClientOptions } from "./clientOptions.js";
 import { normalizeEndpoint } from "./endpoint.js";
 import { plainHttpPolicy } from "./plainHttpPolicy.js";
+import { redirectLoopPolicy } from "./redirectLoopPolicy.js";
 
 /** Response headers that carry no secret and help diagnose registry calls in logs. */
 const SAFE_HEADERS = [
@@ -89,7 +90,7 @@ export function connectToRegistry(
 
 /**
  * The generated client with the policies every registry pipeline shares: registry error mapping,
- * plain http for a loopback registry on http, and our form encoder instead of core's (see
+ * redirect loops stopped at their first repeated URL, plain http for a loopback registry on http, and our form encoder instead of core's (see
  * auth/formBodyPolicy.ts for why core's form policy is left out).
  */
 function createGeneratedClient(origin: string, apiVersion: string, options: GeneratedClientOptionalParams): GeneratedClient {
@@ -97,6 +98,7 @@ function createGeneratedClient(origin: string, apiVersion: string, options: Gene
   client.pipeline.removePolicy({ name: formDataPolicyName });
   client.pipeline.addPolicy(formBodyPolicy(), { phase: "Serialize" });
   client.pipeline.addPolicy(registryErrorPolicy());
+  client.pipeline.addPolicy(redirectLoopPolicy(), { afterPolicies: [redirectPolicyName] });
   if (origin.startsWith("http:")) client.pipeline.addPolicy(plainHttpPolicy(origin));
   return client;
 }

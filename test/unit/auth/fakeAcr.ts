@@ -102,10 +102,23 @@ export class FakeAcr implements HttpClient {
     if (!grant || (grant.exp !== undefined && grant.exp * 1000 <= this.now())) return this.challenge(request, scope, "invalid_token");
     if (!scopeCovers(grant.scope, scope)) return this.challenge(request, scope, "insufficient_scope");
     if (request.method === "POST" && url.searchParams.has("mount")) return this.json(request, 201, {});
-    return this.json(request, 200, url.pathname.endsWith("_catalog") ? { repositories: ["hello"] } : {
-      registry: this.service, imageName: "hello", createdTime: "2024-01-01T00:00:00Z", lastUpdateTime: "2024-01-01T00:00:00Z",
-      manifestCount: 1, tagCount: 1, changeableAttributes: { deleteEnabled: true, writeEnabled: true, readEnabled: true, listEnabled: true },
-    });
+    return this.json(request, 200, this.metadata(url.pathname));
+  }
+
+  /** ACR's answer to a metadata GET or PATCH, in the shape of each route's response model. */
+  private metadata(path: string): unknown {
+    const times = { createdTime: "2024-01-01T00:00:00Z", lastUpdateTime: "2024-01-01T00:00:00Z" };
+    const changeableAttributes = { deleteEnabled: true, writeEnabled: true, readEnabled: true, listEnabled: true };
+    const digest = `sha256:${"a".repeat(64)}`;
+    const tag = { name: "v1", digest, ...times, changeableAttributes };
+    const manifest = { digest, imageSize: 1, ...times, tags: ["v1"], changeableAttributes };
+    const named = { registry: this.service, imageName: "hello" };
+    if (path.endsWith("/_catalog")) return { repositories: ["hello"] };
+    if (/\/_tags\/[^/]+$/.test(path)) return { ...named, tag };
+    if (path.endsWith("/_tags")) return { ...named, tags: [tag] };
+    if (/\/_manifests\/[^/]+$/.test(path)) return { ...named, manifest };
+    if (path.endsWith("/_manifests")) return { ...named, manifests: [manifest] };
+    return { ...named, ...times, manifestCount: 1, tagCount: 1, changeableAttributes };
   }
 
   private tokenEndpoint(request: PipelineRequest, path: string, form: URLSearchParams): PipelineResponse {
