@@ -53,7 +53,7 @@ export async function readCapped(
 
 /** Reads a manifest response body, refusing it by its `Content-Length` before reading when possible. */
 export async function readManifestBody(response: PipelineResponse, abortSignal?: AbortSignalLike): Promise<Buffer> {
-  const error = (): RestError =>
+  const error = (): Error =>
     clientError(KnownContainerRegistryErrorCode.ManifestTooLarge, tooLarge("The manifest returned by the registry"), { response });
   const declared = Number(response.headers.get("content-length"));
   const body = response.readableStreamBody;

@@ -35,7 +35,8 @@ function describe(status: number | undefined, info: RegistryErrorInfo | undefine
  */
 export function withRegistryErrorDetails(error: unknown): unknown {
   if (!isRestError(error)) return error;
-  if (error.code === RestError.PARSE_ERROR) return redactError(withoutBody(error));
+  // Core's own parse errors carry the response they quote; one rethrown without it was already handled.
+  if (error.code === RestError.PARSE_ERROR && error.response) return redactError(withoutBody(error));
   const info = firstRegistryError(error.details ?? error.response?.bodyAsText);
   if (info) {
     const { code, message } = describe(error.statusCode, info, error.message);

@@ -55,6 +55,23 @@ function compositeProblem(value: unknown, mapper: Mapper, catalog: MapperCatalog
   return undefined;
 }
 
+const EXPECTED: Record<string, string> = {
+  String: "a string",
+  Enum: "a string",
+  Number: "a number",
+  Boolean: "a boolean",
+  Date: "a date string",
+  DateTime: "a date string",
+  DateTimeRfc1123: "a date string",
+  Sequence: "an array",
+  Dictionary: "an object",
+  Composite: "an object",
+};
+
+function expectedType(mapper: Mapper): string {
+  return EXPECTED[mapper.type.name] ?? "a value";
+}
+
 /**
  * The first place where `value` (parsed JSON) departs from `mapper`, e.g. `tags[2] must be a
  * string, got null`; undefined when it conforms. An absent or null field is a problem only when
@@ -62,7 +79,8 @@ function compositeProblem(value: unknown, mapper: Mapper, catalog: MapperCatalog
  */
 export function shapeProblem(value: unknown, mapper: Mapper, catalog: MapperCatalog = {}, path = ""): string | undefined {
   const name = path || "the body";
-  if (value === undefined || value === null) return mapper.required ? `${name} is required, got ${value === null ? "null" : "nothing"}` : undefined;
+  if (value === undefined) return mapper.required ? `${name} is required, got nothing` : undefined;
+  if (value === null) return mapper.required ? `${name} must be ${expectedType(mapper)}, got null` : undefined;
   const type = mapper.type as { name: string; element?: Mapper; value?: Mapper };
   switch (type.name) {
     case "String":
