@@ -105,6 +105,8 @@ export class ContainerRegistryContentClient {
   /**
    * Fetches a manifest by tag or digest. Its bytes are checked against the requested digest and
    * the registry's `Docker-Content-Digest`; manifests over 4 MiB are refused without being read.
+   * The `digest` returned is canonical (lowercase hex, as the OCI spec writes it) whatever the case
+   * the registry announced it in, so it can be passed back to any method.
    * @param tagOrDigest - A tag such as `v1`, or a digest such as `sha256:...`.
    * @throws DigestMismatchError when the bytes do not match a digest.
    */
@@ -190,7 +192,14 @@ export class ContainerRegistryContentClient {
    * `httpClient` of the caller's, they come through that client as for a stream). A dropped
    * connection is resumed where it stopped, and redirects to other hosts are followed without
    * credentials, as with {@link ContainerRegistryContentClient.downloadBlob}.
+   *
+   * The target is checked before anything is downloaded: `filePath` must name a regular file (it
+   * is replaced) or nothing yet, in a folder that exists. A symbolic link, a directory, a FIFO, a
+   * device node or a socket there is refused with a `RangeError` and left as it is: the final rename
+   * would turn a special file into a regular one, and a link is never followed to a place the
+   * caller did not name (pass `fs.realpath(filePath)` to download where a link points).
    * @param filePath - The file to create or replace; its folder must exist.
+   * @throws RangeError (as a rejection) when `filePath` exists and is not a regular file, or its folder does not exist.
    */
   downloadBlobToFile(digest: string, filePath: string, options: DownloadBlobToFileOptions = {}): Promise<DownloadBlobToFileResult> {
     return traceOperation("ContainerRegistryContentClient.downloadBlobToFile", options, (updated) => {
