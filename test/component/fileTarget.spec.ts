@@ -7,7 +7,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ContainerRegistryContentClient } from "../../src/index.js";
 import { makeTempDir } from "../utils/processCleanup.js";
-import { ENDPOINT, FakeRegistry, sha256 } from "../unit/content/fakeRegistry.js";
+import { ENDPOINT, FakeRegistry, sha256 } from "../unit/fakes/fakeRegistry.js";
 
 const blob = Buffer.from("the blob's bytes");
 const digest = sha256(blob);
