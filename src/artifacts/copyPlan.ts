@@ -1,5 +1,5 @@
 import type { OperationOptions } from "@azure/core-client";
-import { manifestReferences } from "../content/manifestShape.js";
+import { manifestReferences } from "../content/manifestReferences.js";
 import type { GetManifestResult, OciDescriptor } from "../content/models.js";
 import { manifestReader, selectPlatformManifest, type ManifestReader } from "../content/platformSelection.js";
 import { ArtifactNotFoundError } from "../errors/artifactNotFoundError.js";

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { checkIndex } from "../content/manifestShape.js";
+import { checkIndex } from "../content/manifestReferences.js";
 import type { OciImageIndex } from "../content/models.js";
 import { InvalidManifestError } from "../errors/invalidManifestError.js";
 import { InvalidOciLayoutError } from "../errors/invalidOciLayoutError.js";

@@ -1,17 +1,16 @@
-import type { TokenCredential } from "@azure/core-auth";
-import { createDefaultHttpClient } from "@azure/core-rest-pipeline";
 import type { PagedAsyncIterableIterator } from "@azure/core-paging";
 import { traceOperation } from "../diagnostics/tracing.js";
-import { connectToRegistry, credentialAndOptions } from "../http/registryConnection.js";
-import { fetchOciListPage } from "../paging/ociListPage.js";
+import type { RegistryCredential } from "../http/registryConnection.js";
 import { createPagedIterator, type Page } from "../paging/pagedIterator.js";
+import type { ImageReference } from "../protocol/imageReference.js";
 import { assertDigest, assertRepositoryName, assertTag, assertTagOrDigest, isDigest } from "../protocol/assertions.js";
 import { assertPlatformSelector } from "../protocol/platform.js";
 import { digestAlgorithm } from "../transfer/digest.js";
-import { DEFAULT_UPLOAD_CHUNK_BYTES, uploadBlob } from "../transfer/upload.js";
+import { uploadBlob } from "../transfer/upload.js";
 import { assertBlobContent, assertSize, prepareUploadSource, type BlobContent } from "../transfer/uploadSource.js";
 import { blobProperties, downloadBlobIntoFile, headBlob, mountFrom, openBlobStream } from "./blobOperations.js";
 import { copyBlobBetween } from "./blobRelay.js";
+import { setUpClient, type ClientArguments } from "./clientSetup.js";
 import { deleteContent, fetchManifest } from "./manifestOperations.js";
 import { pushManifest } from "./manifestPush.js";
 import { registryManifestReader, selectPlatformManifest } from "./platformSelection.js";
@@ -35,21 +34,20 @@ import type {
   ListTagNamesOptions,
   MountBlobOptions,
   OciDescriptor,
+  ReferrerPageResponse,
   MountBlobResult,
   SetManifestOptions,
   SetManifestResult,
   UploadBlobOptions,
   UploadBlobResult,
 } from "./models.js";
-import { operationRequest, repositoryTarget, type RepositoryTarget } from "./repositoryTarget.js";
+import { fetchTagNamesPage } from "./tagNames.js";
+import type { RepositoryTarget } from "./repositoryTarget.js";
 
 /** A page of tag names; `continuationToken` resumes the listing. */
 export type TagNamePageResponse = Page<string>;
 
-/** A page of referrers (descriptors with their `artifactType` and `annotations`); `continuationToken` resumes the listing. */
-export type ReferrerPageResponse = Page<OciDescriptor>;
-
-/** Bad download input throws before any request. */
+/** Bad download input fails before any request. */
 function assertDownloadArguments(digest: string, options: DownloadBlobOptions): void {
   assertDigest(digest);
   digestAlgorithm(digest);
@@ -75,10 +73,11 @@ export class ContainerRegistryContentClient {
    * Creates a client of one repository.
    * @param endpoint - The registry, e.g. `https://myregistry.azurecr.io` (the scheme defaults to https).
    * @param repositoryName - The repository, e.g. `library/hello-world`.
-   * @param credential - A Microsoft Entra credential; omit it for anonymous access.
+   * @param credential - A Microsoft Entra credential (ACR), an `AzureNamedKeyCredential` (username and
+   *   password or token) or a {@link DockerConfigCredential}; omit it for anonymous access.
    * @param options - Pipeline options and upload settings.
    */
-  constructor(endpoint: string, repositoryName: string, credential?: TokenCredential, options?: ContainerRegistryContentClientOptions);
+  constructor(endpoint: string, repositoryName: string, credential?: RegistryCredential, options?: ContainerRegistryContentClientOptions);
   /**
    * Creates a client with anonymous access to one repository.
    * @param endpoint - The registry, e.g. `https://myregistry.azurecr.io` (the scheme defaults to https).
@@ -86,45 +85,55 @@ export class ContainerRegistryContentClient {
    * @param options - Pipeline options and upload settings.
    */
   constructor(endpoint: string, repositoryName: string, options?: ContainerRegistryContentClientOptions);
+  /**
+   * Creates a client of the repository an image reference names, on its registry's endpoint
+   * (`https://<registry>`; Docker Hub's for `docker.io`). The reference's tag or digest is not
+   * part of the client: pass `reference.tagOrDigest` to {@link ContainerRegistryContentClient.getManifest}.
+   *
+   * ```ts
+   * const reference = parseImageReference("ghcr.io/owner/app:v1");
+   * const client = new ContainerRegistryContentClient(reference, new DockerConfigCredential());
+   * const { manifest } = await client.getManifest(reference.tagOrDigest);
+   * ```
+   * @param reference - What {@link parseImageReference} returns.
+   * @param credential - Any {@link RegistryCredential}; omit it for anonymous access.
+   * @param options - Pipeline options and upload settings.
+   */
+  constructor(reference: ImageReference, credential?: RegistryCredential, options?: ContainerRegistryContentClientOptions);
+  /** Creates a client with anonymous access to the repository an image reference names. */
+  constructor(reference: ImageReference, options?: ContainerRegistryContentClientOptions);
   constructor(
-    endpoint: string,
-    repositoryName: string,
-    credentialOrOptions?: TokenCredential | ContainerRegistryContentClientOptions,
-    clientOptions?: ContainerRegistryContentClientOptions,
+    endpointOrReference: string | ImageReference,
+    ...rest: ClientArguments
   ) {
-    assertRepositoryName(repositoryName);
-    const { credential, options } = credentialAndOptions(credentialOrOptions, clientOptions);
-    const { uploadChunkSizeInBytes, ...registryOptions } = options;
-    assertSize(uploadChunkSizeInBytes, "uploadChunkSizeInBytes");
-    if (uploadChunkSizeInBytes === 0) throw new RangeError("uploadChunkSizeInBytes must be positive");
-    // One HttpClient for every pipeline of this client: one connection pool, and playback sees all requests.
-    const httpClient = registryOptions.httpClient ?? createDefaultHttpClient();
-    const connection = connectToRegistry(endpoint, credential, { ...registryOptions, httpClient });
-    this.endpoint = connection.endpoint;
-    this.repositoryName = repositoryName;
-    this.chunkSizeInBytes = uploadChunkSizeInBytes ?? DEFAULT_UPLOAD_CHUNK_BYTES;
-    this.target = repositoryTarget(connection, httpClient, registryOptions, repositoryName);
+    const client = setUpClient(endpointOrReference, rest);
+    this.endpoint = client.endpoint;
+    this.repositoryName = client.repositoryName;
+    this.chunkSizeInBytes = client.chunkSizeInBytes;
+    this.target = client.target;
   }
 
   /**
    * Fetches a manifest by tag or digest. Its bytes are checked against the requested digest and
    * the registry's `Docker-Content-Digest`; manifests over 4 MiB are refused without being read.
-   * With `platform`, an index (multi-platform image) is resolved to the manifest of the image
-   * built for that platform.
+   * The `digest` returned is canonical (lowercase hex, as the OCI spec writes it) whatever the case
+   * the registry announced it in, so it can be passed back to any method. With `platform`, an
+   * index (a multi-platform image) is resolved to the manifest of that platform's image.
    * @param tagOrDigest - A tag such as `v1`, or a digest such as `sha256:...`.
    * @throws DigestMismatchError when the bytes do not match a digest.
    * @throws NoMatchingPlatformError when no image of the index is built for `platform`.
    */
   getManifest(tagOrDigest: string, options: GetManifestOptions = {}): Promise<GetManifestResult> {
-    assertTagOrDigest(tagOrDigest);
-    if (isDigest(tagOrDigest)) digestAlgorithm(tagOrDigest);
     return traceOperation("ContainerRegistryContentClient.getManifest", options, async (updated) => {
+      assertTagOrDigest(tagOrDigest);
+      if (isDigest(tagOrDigest)) digestAlgorithm(tagOrDigest);
       const { platform } = options;
       if (platform !== undefined) assertPlatformSelector(platform);
       const root = await fetchManifest(this.target, tagOrDigest, updated);
       return platform ? selectPlatformManifest(root, platform, registryManifestReader(this.target, updated)) : root;
     });
   }
+
 
   /**
    * Pushes a manifest, by its digest or under a tag.
@@ -133,10 +142,10 @@ export class ContainerRegistryContentClient {
    * @throws DigestMismatchError when the registry reports another digest than the one computed locally.
    */
   setManifest(manifest: ManifestContent, options: SetManifestOptions = {}): Promise<SetManifestResult> {
-    if (options.tag !== undefined) assertTag(options.tag, "tag");
-    return traceOperation("ContainerRegistryContentClient.setManifest", options, (updated) =>
-      pushManifest(this.target, manifest, { ...updated, tag: options.tag, mediaType: options.mediaType }),
-    );
+    return traceOperation("ContainerRegistryContentClient.setManifest", options, (updated) => {
+      if (options.tag !== undefined) assertTag(options.tag, "tag");
+      return pushManifest(this.target, manifest, { ...updated, tag: options.tag, mediaType: options.mediaType });
+    });
   }
 
   /**
@@ -144,8 +153,10 @@ export class ContainerRegistryContentClient {
    * exist counts as deleted.
    */
   deleteManifest(digest: string, options: DeleteManifestOptions = {}): Promise<void> {
-    assertDigest(digest);
-    return traceOperation("ContainerRegistryContentClient.deleteManifest", options, (updated) => deleteContent(this.target, "manifests", digest, updated));
+    return traceOperation("ContainerRegistryContentClient.deleteManifest", options, (updated) => {
+      assertDigest(digest);
+      return deleteContent(this.target, "manifests", digest, updated);
+    });
   }
 
   /**
@@ -155,13 +166,13 @@ export class ContainerRegistryContentClient {
    * @param content - Bytes, a Node readable, a web `ReadableStream`, an async iterable of chunks, or a file path.
    */
   uploadBlob(content: BlobContent, options: UploadBlobOptions = {}): Promise<UploadBlobResult> {
-    assertBlobContent(content);
-    assertSize(options.sizeInBytes, "sizeInBytes");
-    if (options.digest !== undefined) {
-      assertDigest(options.digest, "digest");
-      if (digestAlgorithm(options.digest) !== "sha256") throw new RangeError("digest must be a sha256 digest");
-    }
     return traceOperation("ContainerRegistryContentClient.uploadBlob", options, async (updated) => {
+      assertBlobContent(content);
+      assertSize(options.sizeInBytes, "sizeInBytes");
+      if (options.digest !== undefined) {
+        assertDigest(options.digest, "digest");
+        if (digestAlgorithm(options.digest) !== "sha256") throw new RangeError("digest must be a sha256 digest");
+      }
       const source = await prepareUploadSource(content, options.sizeInBytes);
       return uploadBlob(this.target.transport, source, {
         repositoryName: this.repositoryName,
@@ -180,10 +191,10 @@ export class ContainerRegistryContentClient {
    * Redirects to other hosts (ACR's blob storage) are followed without credentials.
    */
   downloadBlob(digest: string, options: DownloadBlobOptions = {}): Promise<DownloadBlobResult> {
-    assertDownloadArguments(digest, options);
-    return traceOperation("ContainerRegistryContentClient.downloadBlob", options, (updated) =>
-      openBlobStream(this.target, digest, { ...options, ...updated }),
-    );
+    return traceOperation("ContainerRegistryContentClient.downloadBlob", options, (updated) => {
+      assertDownloadArguments(digest, options);
+      return openBlobStream(this.target, digest, { ...options, ...updated });
+    });
   }
 
   /**
@@ -198,14 +209,20 @@ export class ContainerRegistryContentClient {
    * `httpClient` of the caller's, they come through that client as for a stream). A dropped
    * connection is resumed where it stopped, and redirects to other hosts are followed without
    * credentials, as with {@link ContainerRegistryContentClient.downloadBlob}.
+   *
+   * The target is checked before anything is downloaded: `filePath` must name a regular file (it
+   * is replaced) or nothing yet, in a folder that exists. A symbolic link, a directory, a FIFO, a
+   * device node or a socket there is refused with a `RangeError` and left as it is: the final rename
+   * would turn a special file into a regular one, and a link is never followed to a place the
+   * caller did not name (pass `fs.realpath(filePath)` to download where a link points).
    * @param filePath - The file to create or replace; its folder must exist.
+   * @throws RangeError (as a rejection) when `filePath` exists and is not a regular file, or its folder does not exist.
    */
   downloadBlobToFile(digest: string, filePath: string, options: DownloadBlobToFileOptions = {}): Promise<DownloadBlobToFileResult> {
-    assertDownloadArguments(digest, options);
-    if (typeof filePath !== "string" || filePath === "") throw new TypeError("filePath must be a non-empty string");
-    return traceOperation("ContainerRegistryContentClient.downloadBlobToFile", options, (updated) =>
-      downloadBlobIntoFile(this.target, digest, filePath, { ...options, ...updated }),
-    );
+    return traceOperation("ContainerRegistryContentClient.downloadBlobToFile", options, (updated) => {
+      assertDownloadArguments(digest, options);
+      return downloadBlobIntoFile(this.target, digest, filePath, { ...options, ...updated });
+    });
   }
 
   /**
@@ -214,22 +231,15 @@ export class ContainerRegistryContentClient {
    * {@link RegistryArtifact.listTagProperties} gives the tags of one artifact with their properties.
    */
   listTagNames(options: ListTagNamesOptions = {}): PagedAsyncIterableIterator<string, TagNamePageResponse> {
-    const listing = { path: `/v2/${this.repositoryName}/tags/list`, field: "tags" } as const;
-    const send = (url: string, updated: ListTagNamesOptions) =>
-      this.target.transport.send(operationRequest("GET", url, updated, { headers: { Accept: "application/json" } }));
     return createPagedIterator(this.endpoint, (nextLink, maxPageSize) =>
-      traceOperation("ContainerRegistryContentClient.listTagNames", options, (updated) =>
-        fetchOciListPage(send, this.endpoint, listing, nextLink, maxPageSize, updated),
-      ),
+      traceOperation("ContainerRegistryContentClient.listTagNames", options, (updated) => fetchTagNamesPage(this.target, nextLink, maxPageSize, updated)),
     );
   }
 
   /**
-   * Lists the referrers of a manifest: the signatures, SBOMs and other artifacts whose `subject` is
-   * `digest` (OCI 1.1), as descriptors with their `artifactType` and `annotations`. Uses the
-   * registry's referrers API (`GET /v2/<name>/referrers/<digest>`, following its `Link` pages) and,
-   * on a registry without one, the referrers tag schema (the index tagged `sha256-<hex>`).
-   * `artifactType` filters the list, on the registry when it can (`OCI-Filters-Applied`), else here.
+   * Lists the referrers of a manifest (signatures, SBOMs, attestations: OCI 1.1 manifests whose
+   * `subject` is `digest`) by the referrers API (`GET /v2/<name>/referrers/<digest>`, `Link` pages)
+   * or, on a registry without it, the referrers tag (`sha256-<hex>`). `artifactType` filters it.
    * @param digest - The subject manifest's digest.
    */
   listReferrers(digest: string, options: ListReferrersOptions = {}): PagedAsyncIterableIterator<OciDescriptor, ReferrerPageResponse> {
@@ -243,10 +253,9 @@ export class ContainerRegistryContentClient {
 
   /**
    * Copies a blob from another repository, of this registry or another, into this one: mounted
-   * when both are on the same registry (and it agrees), otherwise streamed from the source's
-   * download into this upload without touching the disk, verified once on its way (the download
-   * checks the digest, and the registry checks it again), resumed if the source's connection
-   * drops. Each client authenticates with its own credential.
+   * when both are on the same registry (and it agrees), else streamed from the source's download
+   * into this upload without touching the disk, hashed once (the download checks the digest, the
+   * registry again), resumed if the source drops. Each client uses its own credential.
    * @param source - A client of the repository that holds the blob.
    */
   copyBlob(digest: string, source: ContainerRegistryContentClient, options: CopyBlobOptions = {}): Promise<CopyBlobResult> {
@@ -261,22 +270,24 @@ export class ContainerRegistryContentClient {
 
   /** Deletes a blob. A blob that does not exist counts as deleted. */
   deleteBlob(digest: string, options: DeleteBlobOptions = {}): Promise<void> {
-    assertDigest(digest);
-    return traceOperation("ContainerRegistryContentClient.deleteBlob", options, (updated) => deleteContent(this.target, "blobs", digest, updated));
+    return traceOperation("ContainerRegistryContentClient.deleteBlob", options, (updated) => {
+      assertDigest(digest);
+      return deleteContent(this.target, "blobs", digest, updated);
+    });
   }
 
   /** Reads a blob's size with a `HEAD` request. Fails with a 404 `RestError` when the blob does not exist. */
   getBlobProperties(digest: string, options: GetBlobPropertiesOptions = {}): Promise<BlobProperties> {
-    assertDigest(digest);
-    return traceOperation("ContainerRegistryContentClient.getBlobProperties", options, async (updated) =>
-      blobProperties(digest, await headBlob(this.target, digest, updated)),
-    );
+    return traceOperation("ContainerRegistryContentClient.getBlobProperties", options, async (updated) => {
+      assertDigest(digest);
+      return blobProperties(digest, await headBlob(this.target, digest, updated));
+    });
   }
 
   /** Whether the repository has a blob (a `HEAD` request). */
   blobExists(digest: string, options: GetBlobPropertiesOptions = {}): Promise<boolean> {
-    assertDigest(digest);
     return traceOperation("ContainerRegistryContentClient.blobExists", options, async (updated) => {
+      assertDigest(digest);
       const response = await headBlob(this.target, digest, updated);
       if (response.status === 404) return false;
       blobProperties(digest, response);
@@ -291,8 +302,10 @@ export class ContainerRegistryContentClient {
    * @param fromRepository - The repository that holds the blob.
    */
   mountBlob(digest: string, fromRepository: string, options: MountBlobOptions = {}): Promise<MountBlobResult> {
-    assertDigest(digest);
-    assertRepositoryName(fromRepository, "fromRepository");
-    return traceOperation("ContainerRegistryContentClient.mountBlob", options, (updated) => mountFrom(this.target, digest, fromRepository, updated));
+    return traceOperation("ContainerRegistryContentClient.mountBlob", options, (updated) => {
+      assertDigest(digest);
+      assertRepositoryName(fromRepository, "fromRepository");
+      return mountFrom(this.target, digest, fromRepository, updated);
+    });
   }
 }

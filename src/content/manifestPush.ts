@@ -1,6 +1,6 @@
 import { referrerDescriptor } from "../protocol/referrers.js";
 import { computeDigest } from "../transfer/digest.js";
-import { checkDescriptor } from "./manifestShape.js";
+import { checkDescriptor } from "./manifestReferences.js";
 import { prepareManifest, putManifestBytes, type PushManifestOptions } from "./manifestOperations.js";
 import type { ManifestContent } from "./manifests.js";
 import type { SetManifestResult } from "./models.js";

@@ -1,5 +1,6 @@
 import type { OperationOptions } from "@azure/core-client";
 import type { ContainerRegistryClientOptions } from "../http/clientOptions.js";
+import type { Page } from "../paging/pagedIterator.js";
 import type { OciPlatform, PlatformSelector } from "../protocol/platform.js";
 import type { BlobTransferProgress } from "../transfer/models.js";
 
@@ -272,6 +273,9 @@ export interface ListReferrersOptions extends OperationOptions {
   /** Only referrers of this artifact type, e.g. `application/vnd.cncf.notary.signature`. */
   artifactType?: string;
 }
+
+/** A page of referrers (descriptors with their `artifactType` and `annotations`); `continuationToken` resumes the listing. */
+export type ReferrerPageResponse = Page<OciDescriptor>;
 
 /** Options of {@link ContainerRegistryContentClient.deleteBlob}. */
 export interface DeleteBlobOptions extends OperationOptions {}

@@ -6,7 +6,7 @@ import { IMAGE_CONFIG_MEDIA_TYPES, isIndexMediaType } from "../protocol/mediaTyp
 import { formatPlatform, platformMatches, selectPlatform, type OciPlatform, type PlatformSelector } from "../protocol/platform.js";
 import { openBlobStream } from "./blobOperations.js";
 import { fetchManifest } from "./manifestOperations.js";
-import { checkIndex, manifestReferences } from "./manifestShape.js";
+import { checkIndex, manifestReferences } from "./manifestReferences.js";
 import { MAX_MANIFEST_BYTES, readCapped } from "./manifests.js";
 import type { GetManifestResult, OciDescriptor } from "./models.js";
 import type { RepositoryTarget } from "./repositoryTarget.js";

@@ -5,7 +5,7 @@ import { InvalidManifestError } from "../errors/invalidManifestError.js";
 import { KnownManifestMediaType } from "../protocol/mediaTypes.js";
 import { artifactTypeFilterApplied, referrersTag } from "../protocol/referrers.js";
 import type { RawPage } from "../paging/pagedIterator.js";
-import { checkIndex } from "./manifestShape.js";
+import { checkIndex } from "./manifestReferences.js";
 import { readManifestBody } from "./manifests.js";
 import type { OciDescriptor } from "./models.js";
 import { readReferrersTag } from "./referrersTag.js";

@@ -5,7 +5,7 @@ import { InvalidManifestError } from "../errors/invalidManifestError.js";
 import { ReferrersTagConflictError } from "../errors/referrersTagConflictError.js";
 import { isIndexMediaType, KnownManifestMediaType } from "../protocol/mediaTypes.js";
 import { referrersTag } from "../protocol/referrers.js";
-import { checkIndex } from "./manifestShape.js";
+import { checkIndex } from "./manifestReferences.js";
 import { fetchManifestVersion, putManifestBytes } from "./manifestOperations.js";
 import type { OciDescriptor, OciImageIndex } from "./models.js";
 import type { RepositoryTarget } from "./repositoryTarget.js";

@@ -4,7 +4,10 @@ import { traceOperation } from "../diagnostics/tracing.js";
 import { endpointHost } from "../http/endpoint.js";
 import type { RegistryConnection } from "../http/registryConnection.js";
 import type { ContainerRegistryGetTagsResponse } from "../generated/index.js";
+import * as Mappers from "../generated/models/mappers.js";
 import { createPagedIterator, type Page } from "../paging/pagedIterator.js";
+import { canonicalDigest } from "../protocol/grammar.js";
+import { checkedOperation } from "./checkedOperation.js";
 import type { ArtifactTagProperties, ListTagPropertiesOptions } from "./models.js";
 import { toServiceOrder, toTagProperties } from "./transformations.js";
 
@@ -24,17 +27,20 @@ export function listTagPropertiesOf(
 ): PagedAsyncIterableIterator<ArtifactTagProperties, TagPageResponse> {
   const operations = connection.client.containerRegistry;
   const loginServer = endpointHost(connection.endpoint);
-  const orderby = toServiceOrder(options.order);
   let digest: string | undefined;
   return createPagedIterator(connection.endpoint, (nextLink, maxPageSize) =>
     traceOperation(spanName, options, async (updated) => {
+      // A bad order fails the first page, before anything is sent.
+      const orderby = toServiceOrder(options.order);
       if (digestOf) digest ??= await digestOf(updated);
-      const response: ContainerRegistryGetTagsResponse = nextLink
-        ? await operations.getTagsNext(repositoryName, nextLink, updated)
-        : await operations.getTags(repositoryName, { ...updated, n: maxPageSize, orderby, digest });
+      const response: ContainerRegistryGetTagsResponse = await checkedOperation(updated, Mappers.TagList, (checked) =>
+        nextLink
+          ? operations.getTagsNext(repositoryName, nextLink, checked)
+          : operations.getTags(repositoryName, { ...checked, n: maxPageSize, orderby, digest }),
+      );
       // The service filters by digest; filtering here too keeps the contract on registries that ignore it.
       const items = (response.tagAttributeBases ?? [])
-        .filter((tag) => digest === undefined || tag.digest === digest)
+        .filter((tag) => digest === undefined || canonicalDigest(tag.digest) === digest)
         .map((tag) => toTagProperties(tag, response.registryLoginServer || loginServer, repositoryName));
       return { items, link: response.link };
     }),

@@ -23,6 +23,7 @@ export const SAMPLE_NAMES = [
   "copyImage",
   "pullPlatformToLayout",
   "listSignatures",
+  "anyRegistry",
 ] as const;
 export type SampleName = (typeof SAMPLE_NAMES)[number];
 

@@ -1,7 +1,7 @@
 // ContainerRegistryContentClient.copyBlob between two CNCF registries (plain http and TLS): the
 // source's download relayed into the destination's upload, verified, resumed after a drop.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ContainerRegistryContentClient, DigestMismatchError, type BlobTransferProgress } from "../../../src/index.js";
+import { type ContainerRegistryContentClient, DigestMismatchError, type BlobTransferProgress } from "../../../src/index.js";
 import { startFaultProxy, type FaultProxy } from "../../utils/faultProxy.js";
 import { distributionRegistryAvailable, startDistributionRegistry, type RunningRegistry } from "../../utils/registry.js";
 import { bytes, contentClient, sha256 } from "./support.js";
