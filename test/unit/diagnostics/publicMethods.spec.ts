@@ -65,6 +65,10 @@ const cases: Record<string, { target: object; calls: Record<string, BadCall[]> }
         ["an unknown order", () => repository.listManifestProperties(bad({ order: "Oldest" })), RangeError],
         ["an empty continuation token", () => repository.listManifestProperties().byPage({ continuationToken: "" }), RangeError],
       ],
+      listTagProperties: [
+        ["an unknown order", () => repository.listTagProperties(bad({ order: "Newest" })), RangeError],
+        ["a page size of 0", () => repository.listTagProperties().byPage({ maxPageSize: 0 }), RangeError],
+      ],
     },
   },
   RegistryArtifact: {
@@ -100,7 +104,18 @@ const cases: Record<string, { target: object; calls: Record<string, BadCall[]> }
         ["a device as the target", () => content.downloadBlobToFile(digest, "/dev/null"), RangeError],
       ],
       getBlobProperties: [["uppercase hex", () => content.getBlobProperties(digest.toUpperCase()), RangeError]],
-      getManifest: [["a tag with a space", () => content.getManifest("bad tag"), RangeError]],
+      getManifest: [
+        ["a tag with a space", () => content.getManifest("bad tag"), RangeError],
+        ["a platform without an architecture", () => content.getManifest("v1", { platform: bad({ os: "linux" }) }), TypeError],
+      ],
+      copyBlob: [
+        ["a source that is not a content client", () => content.copyBlob(digest, bad({ endpoint: "https://other.test" })), TypeError],
+        ["a sha512 digest", () => content.copyBlob(`sha512:${"c".repeat(128)}`, content), RangeError],
+      ],
+      listReferrers: [
+        ["a tag instead of a digest", () => content.listReferrers("latest"), RangeError],
+        ["an empty artifact type", () => content.listReferrers(digest, { artifactType: "" }), TypeError],
+      ],
       listTagNames: [
         ["options that are not an object", () => content.listTagNames(bad(5)), TypeError],
         ["a token to another host", () => content.listTagNames().byPage({ continuationToken: "https://evil.test/v2/x" }), RangeError],
