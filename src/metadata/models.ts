@@ -1,8 +1,48 @@
 import type { OperationOptions } from "@azure/core-client";
 import type { ArtifactArchitecture, ArtifactOperatingSystem } from "../generated/index.js";
 
-export { KnownArtifactArchitecture, KnownArtifactOperatingSystem } from "../generated/index.js";
+export { KnownArtifactArchitecture } from "../generated/index.js";
 export type { ArtifactArchitecture, ArtifactOperatingSystem };
+
+/**
+ * Operating systems the service reports in {@link ArtifactManifestProperties.operatingSystem}.
+ * Written here rather than taken from the generated code, which spells iOS `IOS`: 1.1 spelled it `iOS`.
+ */
+export enum KnownArtifactOperatingSystem {
+  /** AIX */
+  Aix = "aix",
+  /** Android */
+  Android = "android",
+  /** Darwin (macOS) */
+  Darwin = "darwin",
+  /** DragonFly BSD */
+  Dragonfly = "dragonfly",
+  /** FreeBSD */
+  FreeBsd = "freebsd",
+  /** illumos */
+  Illumos = "illumos",
+  /** iOS */
+  iOS = "ios",
+  /**
+   * iOS.
+   * @deprecated Use {@link KnownArtifactOperatingSystem.iOS}, the spelling of 1.1.
+   */
+  IOS = "ios",
+  /** JavaScript (WebAssembly hosts) */
+  JS = "js",
+  /** Linux */
+  Linux = "linux",
+  /** NetBSD */
+  NetBsd = "netbsd",
+  /** OpenBSD */
+  OpenBsd = "openbsd",
+  /** Plan 9 */
+  Plan9 = "plan9",
+  /** Solaris */
+  Solaris = "solaris",
+  /** Windows */
+  Windows = "windows",
+}
 
 /** The four access attributes every repository, manifest and tag carries. */
 export interface WritableRegistryItemProperties {
