@@ -27,6 +27,7 @@ export enum KnownArtifactOperatingSystem {
    * iOS.
    * @deprecated Use {@link KnownArtifactOperatingSystem.iOS}, the spelling of 1.1.
    */
+  // eslint-disable-next-line @typescript-eslint/no-duplicate-enum-values -- an alias: both names mean "ios"
   IOS = "ios",
   /** JavaScript (WebAssembly hosts) */
   JS = "js",
