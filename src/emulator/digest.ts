@@ -1,15 +1,10 @@
 import { createHash } from "node:crypto";
+import { isSha256Digest } from "../protocol/grammar.js";
 import { digestInvalid } from "./errors.js";
 
 /** Uploads hash while streaming, so one algorithm is fixed up front: sha256, the only one ACR accepts. */
-const DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$/;
-
-export function isDigest(value: string): boolean {
-  return DIGEST_PATTERN.test(value);
-}
-
 export function assertDigest(value: string | null | undefined): string {
-  if (!value || !isDigest(value)) throw digestInvalid(`"${value ?? ""}" is not a sha256 digest`);
+  if (!value || !isSha256Digest(value)) throw digestInvalid(`"${value ?? ""}" is not a sha256 digest`);
   return value;
 }
 

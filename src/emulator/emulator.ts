@@ -1,54 +1,17 @@
 import type { TokenCredential } from "@azure/core-auth";
-import { createServer as createHttpServer, type Server } from "node:http";
-import { createServer as createHttpsServer } from "node:https";
 import { randomUUID } from "node:crypto";
+import { createServer as createHttpServer, type RequestListener, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
-import { TokenService } from "./auth/token-service.js";
-import { DEFAULT_DEV_TOKEN, devTokenCredential } from "./credential.js";
-import type { Context, Settings } from "./http/context.js";
-import { StorageLinks } from "./http/storage-links.js";
-import { Registry } from "./registry.js";
+import { TokenService } from "./auth/tokenService.js";
+import { devTokenCredential } from "./credential.js";
+import type { Services } from "./http/context.js";
+import { StorageLinks } from "./http/storageLinks.js";
+import { openRegistry, type OpenedRegistry } from "./openRegistry.js";
+import { resolveOptions, type AcrEmulatorOptions, type EmulatorConfig } from "./options.js";
 import { createListener, type RequestLogEntry } from "./server.js";
 import { exportState, importState, type EmulatorState } from "./state.js";
-import type { BlobStore } from "./storage/blob-store.js";
-import { FolderBlobStore } from "./storage/folder-blob-store.js";
-import { MemoryBlobStore } from "./storage/memory-blob-store.js";
-import { MetadataFile } from "./storage/metadata-file.js";
 import { Uploads } from "./uploads.js";
-
-/** Options of {@link startAcrEmulator}; every one is optional. */
-export interface AcrEmulatorOptions {
-  /** TCP port to listen on; 0 (the default) picks a free one (see {@link AcrEmulator.port}). */
-  port?: number;
-  /** Interface to listen on; default loopback (`127.0.0.1`). An IPv6 address is bracketed in the endpoint. */
-  host?: string;
-  /** Folder for blobs (content-addressed) and `metadata.json`, so state survives restarts. Default: in memory only. */
-  storageDirectory?: string;
-  /** The `service` of auth challenges and the audience of tokens; default `<host>:<port>` (the actual port). */
-  serviceName?: string;
-  /** Let callers without credentials (`grant_type=password`, empty password) obtain pull and catalog tokens. Default false. */
-  anonymousPull?: boolean;
-  /** Require bearer tokens. Default true; false makes an open registry (the `/oauth2` endpoints still answer). */
-  authentication?: boolean;
-  /** PEM certificate and private key: serve HTTPS instead of HTTP. Default: HTTP. */
-  tls?: {
-    /** The server's certificate (chain), PEM. */
-    cert: string | Buffer;
-    /** The certificate's private key, PEM. */
-    key: string | Buffer;
-  };
-  /** Lifetime of access tokens from `/oauth2/token`, in seconds (positive integer). Default 3600. */
-  accessTokenLifetimeSeconds?: number;
-  /** Lifetime of refresh tokens from `/oauth2/exchange`, in seconds (positive integer). Default 10800. */
-  refreshTokenLifetimeSeconds?: number;
-  /** Largest page any listing returns, whatever `n` asks (positive integer); default 1000. */
-  maxPageSize?: number;
-  /** The token `/oauth2/exchange` accepts in place of a Microsoft Entra token; default {@link DEFAULT_DEV_TOKEN}. */
-  devToken?: string;
-  /** Answer blob GETs with a 307 to a signed storage link, as ACR does. Default false. */
-  redirectBlobDownloads?: boolean;
-}
 
 /** Which {@link RequestLogEntry | request log entries} to count; an entry must match every field given. */
 export interface RequestFilter {
@@ -108,13 +71,6 @@ export interface AcrEmulator {
   close(): Promise<void>;
 }
 
-function positiveInteger(value: number | undefined, name: string, fallback: number, allowZero = false): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number") throw new TypeError(`${name} must be a number`);
-  if (!Number.isInteger(value) || value < (allowZero ? 0 : 1)) throw new RangeError(`${name} must be a positive integer`);
-  return value;
-}
-
 function matches(entry: RequestLogEntry, filter: RequestFilter): boolean {
   if (filter.method !== undefined && entry.method !== filter.method.toUpperCase()) return false;
   if (filter.operation !== undefined && entry.operation !== filter.operation) return false;
@@ -122,73 +78,68 @@ function matches(entry: RequestLogEntry, filter: RequestFilter): boolean {
   return filter.path === undefined || entry.path === filter.path;
 }
 
-/**
- * Starts an emulator of Azure Container Registry's data plane: OCI distribution, `/acr/v1` and `/oauth2`.
- * Resolves once it listens; throws `TypeError` / `RangeError` for invalid options.
- */
-export async function startAcrEmulator(options: AcrEmulatorOptions = {}): Promise<AcrEmulator> {
-  const host = options.host ?? "127.0.0.1";
-  const port = positiveInteger(options.port, "port", 0, true);
-  const devToken = options.devToken ?? DEFAULT_DEV_TOKEN;
-  if (typeof devToken !== "string" || devToken.length === 0) throw new TypeError("devToken must be a non-empty string");
-
-  const blobs: BlobStore = options.storageDirectory
-    ? await FolderBlobStore.open(options.storageDirectory)
-    : new MemoryBlobStore();
-  const metadata = options.storageDirectory ? new MetadataFile(join(options.storageDirectory, "metadata.json")) : undefined;
-  // Manifest bytes are in the blob store already, so the metadata file holds no content.
-  const save = (): void => metadata?.schedule(() => exportState(registry, { manifestContent: false, blobContent: false }));
-  let loading = true;
-  const registry: Registry = new Registry(blobs, () => {
-    if (!loading) save();
-  });
-  const persisted = await metadata?.load();
-  if (persisted) await importState(registry, persisted as EmulatorState);
-  loading = false;
-
-  const log: RequestLogEntry[] = [];
-  let dependencies: Omit<Context, "req" | "res" | "query"> | undefined;
-  const listener = createListener(() => dependencies, (entry) => log.push(entry));
-  const server: Server = options.tls
-    ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, listener)
-    : createHttpServer(listener);
+/** Listens on the configured interface and port; resolves with the port (the one picked for port 0). */
+async function listen(server: Server, config: EmulatorConfig): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, host, () => {
+    server.listen(config.port, config.host, () => {
       server.off("error", reject);
       resolve();
     });
   });
+  return (server.address() as AddressInfo).port;
+}
 
-  const actualPort = (server.address() as AddressInfo).port;
-  const endpoint = `${options.tls ? "https" : "http"}://${host.includes(":") ? `[${host}]` : host}:${actualPort}`;
-  const serviceName = options.serviceName ?? `${host}:${actualPort}`;
-  const settings: Settings = {
-    endpoint,
-    serviceName,
-    authentication: options.authentication ?? true,
-    maxPageSize: positiveInteger(options.maxPageSize, "maxPageSize", 1000),
-    redirectBlobDownloads: options.redirectBlobDownloads ?? false,
+/** What the emulator is to its clients once it listens: its URL and the `service` of its tokens. */
+interface Address {
+  endpoint: string;
+  port: number;
+  serviceName: string;
+}
+
+function addressOf(config: EmulatorConfig, port: number): Address {
+  const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+  return { endpoint: `${config.tls ? "https" : "http"}://${host}:${port}`, port, serviceName: config.serviceName ?? `${config.host}:${port}` };
+}
+
+/** The services requests share, built once the address (the tokens' audience and realm) is known. */
+function createServices(config: EmulatorConfig, address: Address, opened: OpenedRegistry): Services {
+  const tokens = new TokenService({
+    service: address.serviceName,
+    realm: `${address.endpoint}/oauth2/token`,
+    devToken: config.devToken,
+    anonymousPull: config.anonymousPull,
+    accessTokenLifetimeSeconds: config.accessTokenLifetimeSeconds,
+    refreshTokenLifetimeSeconds: config.refreshTokenLifetimeSeconds,
+  });
+  const settings = {
+    endpoint: address.endpoint,
+    serviceName: address.serviceName,
+    authentication: config.authentication,
+    maxPageSize: config.maxPageSize,
+    redirectBlobDownloads: config.redirectBlobDownloads,
     identityHeader: randomUUID(),
   };
-  const tokens = new TokenService({
-    service: serviceName,
-    realm: `${endpoint}/oauth2/token`,
-    devToken,
-    anonymousPull: options.anonymousPull ?? false,
-    accessTokenLifetimeSeconds: positiveInteger(options.accessTokenLifetimeSeconds, "accessTokenLifetimeSeconds", 3600),
-    refreshTokenLifetimeSeconds: positiveInteger(options.refreshTokenLifetimeSeconds, "refreshTokenLifetimeSeconds", 10800),
-  });
-  const uploads = new Uploads(blobs);
-  dependencies = { registry, uploads, tokens, links: new StorageLinks(), settings };
+  return { registry: opened.registry, uploads: new Uploads(opened.registry.blobs), tokens, links: new StorageLinks(), settings };
+}
 
+/** The parts of a running emulator; `stop` ends serving (uploads and saves are finished after it). */
+interface Running {
+  address: Address;
+  services: Services;
+  opened: OpenedRegistry;
+  log: RequestLogEntry[];
+  stop: () => Promise<void>;
+}
+
+/** The handle {@link startAcrEmulator} returns. */
+function emulatorHandle({ address, services, opened, log, stop }: Running): AcrEmulator {
+  const { registry } = opened;
   return {
-    endpoint,
-    port: actualPort,
-    serviceName,
-    devToken,
-    credential: devTokenCredential(devToken),
-    managedIdentityEnvironment: { IDENTITY_ENDPOINT: `${endpoint}/_identity/token`, IDENTITY_HEADER: settings.identityHeader },
+    ...address,
+    devToken: services.tokens.devToken,
+    credential: devTokenCredential(services.tokens.devToken),
+    managedIdentityEnvironment: { IDENTITY_ENDPOINT: `${address.endpoint}/_identity/token`, IDENTITY_HEADER: services.settings.identityHeader },
     requestLog: log,
     countRequests: (filter = {}) => log.filter((entry) => matches(entry, filter)).length,
     clearRequestLog: () => {
@@ -196,16 +147,35 @@ export async function startAcrEmulator(options: AcrEmulatorOptions = {}): Promis
     },
     seed: async (state) => {
       await importState(registry, state);
-      save();
+      opened.save();
     },
-    snapshot: (snapshotOptions = {}) =>
-      exportState(registry, { manifestContent: true, blobContent: snapshotOptions.includeBlobContent ?? false }),
+    snapshot: (options = {}) => exportState(registry, { manifestContent: true, blobContent: options.includeBlobContent ?? false }),
     close: async () => {
-      dependencies = undefined;
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await uploads.cancelAll();
-      await metadata?.flush();
+      await stop();
+      await services.uploads.cancelAll();
+      await opened.flush();
     },
   };
+}
+
+/**
+ * Starts an emulator of Azure Container Registry's data plane: OCI distribution, `/acr/v1` and `/oauth2`.
+ * Resolves once it listens; throws `TypeError` / `RangeError` for invalid options.
+ */
+export async function startAcrEmulator(options: AcrEmulatorOptions = {}): Promise<AcrEmulator> {
+  const config = resolveOptions(options);
+  const opened = await openRegistry(config.storageDirectory);
+  const log: RequestLogEntry[] = [];
+  // Requests that arrive before the services exist (or after close) get 503.
+  let services: Services | undefined;
+  const listener: RequestListener = createListener(() => services, (entry) => log.push(entry));
+  const server = config.tls ? createHttpsServer({ cert: config.tls.cert, key: config.tls.key }, listener) : createHttpServer(listener);
+  const address = addressOf(config, await listen(server, config));
+  services = createServices(config, address, opened);
+  const stop = async (): Promise<void> => {
+    services = undefined;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  return emulatorHandle({ address, services, opened, log, stop });
 }

@@ -5,7 +5,8 @@
  * @packageDocumentation
  */
 export { startAcrEmulator } from "./emulator.js";
-export type { AcrEmulator, AcrEmulatorOptions, ManagedIdentityEnvironment, RequestFilter } from "./emulator.js";
+export type { AcrEmulator, ManagedIdentityEnvironment, RequestFilter } from "./emulator.js";
+export type { AcrEmulatorOptions } from "./options.js";
 export { DEFAULT_DEV_TOKEN, devTokenCredential } from "./credential.js";
 export type { RequestLogEntry } from "./server.js";
 export type { BlobState, EmulatorState, ManifestState, RepositoryState, TagState } from "./state.js";

@@ -1,4 +1,5 @@
-import { sha256Digest, isDigest } from "./digest.js";
+import { isSha256Digest, isTag } from "../protocol/grammar.js";
+import { sha256Digest } from "./digest.js";
 import {
   digestInvalid,
   disallowed,
@@ -8,7 +9,7 @@ import {
   tagInvalid,
   tagUnknown,
 } from "./errors.js";
-import { isForeignLayer, parseManifest, type ParsedManifest } from "./manifest-format.js";
+import { isForeignLayer, parseManifest, type ParsedManifest } from "./manifestFormat.js";
 import {
   defaultAttributes,
   now,
@@ -18,8 +19,7 @@ import {
   type RepositoryRecord,
   type TagRecord,
 } from "./model.js";
-import { isTag } from "./names.js";
-import type { BlobStore } from "./storage/blob-store.js";
+import type { BlobStore } from "./storage/blobStore.js";
 
 /** Config blobs larger than this are not parsed for architecture / os. */
 const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -75,7 +75,7 @@ export class Registry {
   /** Resolves a tag or digest to its manifest. */
   resolve(name: string, reference: string): Resolved {
     const repository = this.repository(name);
-    if (isDigest(reference)) {
+    if (isSha256Digest(reference)) {
       const manifest = repository.manifests.get(reference);
       if (!manifest) throw manifestUnknown();
       return { repository, manifest };
@@ -125,14 +125,14 @@ export class Registry {
   async putManifest(name: string, reference: string, content: Buffer, contentType: string | undefined): Promise<string> {
     const parsed = parseManifest(content, contentType);
     const digest = sha256Digest(content);
-    if (isDigest(reference)) {
+    if (isSha256Digest(reference)) {
       if (reference !== digest) throw digestInvalid(`manifest digest is ${digest}, not ${reference}`);
     } else if (!isTag(reference)) {
       throw tagInvalid(reference);
     }
     const repository = this.repositories.get(name);
     const existing = repository?.manifests.get(digest);
-    const existingTag = isDigest(reference) ? undefined : repository?.tags.get(reference);
+    const existingTag = isSha256Digest(reference) ? undefined : repository?.tags.get(reference);
     if (repository) assertAllowed([repository, existing, existingTag], "writeEnabled");
     this.assertReferencesExist(name, parsed);
 
@@ -152,7 +152,7 @@ export class Registry {
         attributes: defaultAttributes(),
       });
     }
-    if (!isDigest(reference)) {
+    if (!isSha256Digest(reference)) {
       if (existingTag) {
         existingTag.digest = digest;
         existingTag.lastUpdateTime = time;

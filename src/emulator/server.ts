@@ -1,16 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { requiredAccess } from "./auth/required-access.js";
+import { decodePath } from "../protocol/acrAccess.js";
+import type { ScopeEntry } from "../protocol/scopes.js";
 import { RegistryError, unsupported } from "./errors.js";
-import { handleAcrCatalog, handleAcrManifest, handleAcrManifests, handleAcrRepository, handleAcrTag, handleAcrTags } from "./handlers/acr-metadata.js";
-import { handleBlob, handleStorage } from "./handlers/blobs.js";
-import { handleCatalog, handleReferrers, handleTagsList } from "./handlers/listings.js";
-import { handleManifest } from "./handlers/manifests.js";
-import { handleExchange, handleIdentity, handleToken } from "./handlers/oauth.js";
-import { handleUploadSession, handleUploadStart } from "./handlers/uploads.js";
 import { hasBody } from "./http/body.js";
-import type { Context } from "./http/context.js";
+import type { Services } from "./http/context.js";
 import { sendError, sendJson } from "./http/respond.js";
-import { METHODS, route, type Route } from "./http/router.js";
+import { accessFor, matchRoute, type RouteMatch } from "./http/router.js";
 
 /** One served request, for tests that count calls. Never holds headers or bodies (tokens live there). */
 export interface RequestLogEntry {
@@ -28,48 +23,17 @@ export interface RequestLogEntry {
   durationMs: number;
 }
 
-type Dependencies = Omit<Context, "req" | "res" | "query">;
-
-async function dispatch(ctx: Context, target: Route): Promise<void> {
-  switch (target.kind) {
-    case "base":
-      sendJson(ctx.res, 200, {});
-      return;
-    case "catalog":
-      return handleCatalog(ctx);
-    case "tags":
-      return handleTagsList(ctx, target.name);
-    case "manifest":
-      return handleManifest(ctx, target.name, target.reference);
-    case "blob":
-      return handleBlob(ctx, target.name, target.reference);
-    case "uploads":
-      return handleUploadStart(ctx, target.name);
-    case "upload":
-      return handleUploadSession(ctx, target.name, target.reference);
-    case "referrers":
-      return handleReferrers(ctx, target.name, target.reference);
-    case "storage":
-      return handleStorage(ctx, target.reference);
-    case "acrCatalog":
-      return handleAcrCatalog(ctx);
-    case "acrRepository":
-      return handleAcrRepository(ctx, target.name);
-    case "acrTags":
-      return handleAcrTags(ctx, target.name);
-    case "acrTag":
-      return handleAcrTag(ctx, target.name, target.reference);
-    case "acrManifests":
-      return handleAcrManifests(ctx, target.name);
-    case "acrManifest":
-      return handleAcrManifest(ctx, target.name, target.reference);
-    case "exchange":
-      return handleExchange(ctx);
-    case "token":
-      return handleToken(ctx);
-    case "identity":
-      return handleIdentity(ctx);
-  }
+/**
+ * Checks the request's token against the access its route needs; returns what the token grants
+ * (undefined when authentication is off or the endpoint is public).
+ */
+function authorize(services: Services, req: IncomingMessage, match: RouteMatch, query: URLSearchParams): readonly ScopeEntry[] | undefined {
+  const required = accessFor(match, req.method ?? "", query);
+  if (!services.settings.authentication || !required) return undefined;
+  // ACR's challenge names a mount's source repository too, but a token without pull there may still
+  // start the upload: the mount then falls back to a plain session (handlers/uploads.ts).
+  const enforced = required.filter((entry) => entry.type !== "repository" || entry.name === match.params.name);
+  return services.tokens.authorize(req.headers.authorization, required, enforced);
 }
 
 function fail(req: IncomingMessage, res: ServerResponse, error: unknown): void {
@@ -87,9 +51,9 @@ function fail(req: IncomingMessage, res: ServerResponse, error: unknown): void {
   sendError(res, new RegistryError(500, "UNKNOWN", "internal emulator error"));
 }
 
-/** The HTTP listener: routing, method check, authentication, dispatch, error format, request log. */
+/** The HTTP listener: routing, method check, authentication and dispatch by the route table; error format; request log. */
 export function createListener(
-  dependencies: () => Dependencies | undefined,
+  services: () => Services | undefined,
   log: (entry: RequestLogEntry) => void,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
@@ -99,29 +63,22 @@ export function createListener(
     res.on("finish", () => {
       const query = new URLSearchParams(url.search);
       if (query.has("sig")) query.set("sig", "REDACTED");
-      let path = url.pathname;
-      try {
-        path = decodeURIComponent(path);
-      } catch {
-        // keep the raw path
-      }
+      const path = decodePath(url.pathname);
       log({ method: req.method ?? "", path, query: query.toString(), operation, status: res.statusCode, durationMs: performance.now() - started });
     });
     const handle = async (): Promise<void> => {
-      const deps = dependencies();
-      if (!deps) throw new RegistryError(503, "UNAVAILABLE", "the emulator is starting or stopping");
-      const target = route(url.pathname);
-      if (target?.kind !== "storage") res.setHeader("Docker-Distribution-Api-Version", "registry/2.0");
-      if (!target) {
+      const shared = services();
+      if (!shared) throw new RegistryError(503, "UNAVAILABLE", "the emulator is starting or stopping");
+      const match = matchRoute(url.pathname);
+      if (match?.route.kind !== "storage") res.setHeader("Docker-Distribution-Api-Version", "registry/2.0");
+      if (!match) {
         sendJson(res, 404, { errors: [{ code: "NOT_FOUND", message: `no endpoint at ${url.pathname}` }] });
         return;
       }
-      operation = target.kind;
-      if (!METHODS[target.kind].includes(req.method ?? "")) throw unsupported();
-      const ctx: Context = { ...deps, req, res, query: url.searchParams };
-      const required = requiredAccess(target, req.method ?? "");
-      if (deps.settings.authentication && required) deps.tokens.authorize(req.headers.authorization, required);
-      await dispatch(ctx, target);
+      operation = match.route.kind;
+      if (!match.route.methods.includes(req.method ?? "")) throw unsupported();
+      const granted = authorize(shared, req, match, url.searchParams);
+      await match.route.handle({ ...shared, req, res, query: url.searchParams, granted }, match.params);
     };
     handle().catch((error: unknown) => fail(req, res, error));
   };

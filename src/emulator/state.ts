@@ -1,5 +1,5 @@
 import { sha256Digest } from "./digest.js";
-import { OCI_MANIFEST, parseManifest } from "./manifest-format.js";
+import { OCI_MANIFEST, parseManifest } from "./manifestFormat.js";
 import {
   defaultAttributes,
   MANIFEST_PROPERTY_NAMES,

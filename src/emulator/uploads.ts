@@ -2,7 +2,7 @@ import { createHash, randomUUID, type Hash } from "node:crypto";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { blobUploadInvalid, blobUploadUnknown, digestInvalid, RegistryError, sizeInvalid } from "./errors.js";
-import type { BlobStore } from "./storage/blob-store.js";
+import type { BlobStore } from "./storage/blobStore.js";
 
 export interface UploadSession {
   readonly id: string;

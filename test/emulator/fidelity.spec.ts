@@ -18,148 +18,10 @@
  * - tokens: `Authorization: Sanitized` becomes the latest access token the emulator issued,
  *   `access_token=SecretPlaceholder` the dev token, sanitized refresh tokens the emulator's one.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { relative } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { startAcrEmulator, type EmulatorState, type ManifestState, type RepositoryState } from "../../src/emulator/index.js";
-
-const RECORDINGS = resolve(process.cwd(), "..", "shared", "acr-recordings", "js");
-const RECORDED_HOST = "https://Sanitized.azurecr.io";
-
-interface Entry {
-  RequestUri: string;
-  RequestMethod: string;
-  RequestHeaders: Record<string, string>;
-  RequestBody: unknown;
-  StatusCode: number;
-  ResponseHeaders: Record<string, string | string[]>;
-  ResponseBody: unknown;
-}
-
-function recordingFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .flatMap((name) => {
-      const path = join(dir, name);
-      return statSync(path).isDirectory() ? recordingFiles(path) : name.endsWith(".json") ? [path] : [];
-    })
-    .sort();
-}
-
-const load = (file: string): Entry[] => (JSON.parse(readFileSync(file, "utf8")) as { Entries: Entry[] }).Entries;
-
-function header(headers: Record<string, string | string[]>, name: string): string | undefined {
-  const key = Object.keys(headers).find((k) => k.toLowerCase() === name.toLowerCase());
-  const value = key === undefined ? undefined : headers[key];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function challengeParams(value: string): Record<string, string> {
-  return Object.fromEntries([...value.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
-}
-
-function serviceOf(entries: Entry[]): string | undefined {
-  for (const entry of entries) {
-    const challenge = header(entry.ResponseHeaders, "WWW-Authenticate");
-    if (challenge) return challengeParams(challenge).service;
-  }
-  return undefined;
-}
-
-/** The recorded request path, decoded, without host and query. */
-const pathOf = (uri: string): string => decodeURIComponent(new URL(uri).pathname);
-
-// ---- seed state derived from the recordings, per registry (service) ----
-
-interface SeedDraft {
-  repositories: Map<string, { manifests: Map<string, ManifestState>; tags: Map<string, { digest: string; createdTime?: string; lastUpdateTime?: string }> }>;
-}
-
-function draftRepository(draft: SeedDraft, name: string) {
-  let repository = draft.repositories.get(name);
-  if (!repository) {
-    repository = { manifests: new Map(), tags: new Map() };
-    draft.repositories.set(name, repository);
-  }
-  return repository;
-}
-
-function addManifestMetadata(draft: SeedDraft, name: string, metadata: Record<string, unknown>): void {
-  const repository = draftRepository(draft, name);
-  const digest = metadata.digest as string;
-  const { tags, changeableAttributes: _ignored, ...fields } = metadata;
-  repository.manifests.set(digest, { ...repository.manifests.get(digest), ...(fields as ManifestState) });
-  for (const tag of (tags as string[] | undefined) ?? []) {
-    repository.tags.set(tag, { ...repository.tags.get(tag), digest });
-  }
-}
-
-function deriveSeeds(files: string[]): Map<string, EmulatorState> {
-  const drafts = new Map<string, SeedDraft>();
-  for (const file of files) {
-    const entries = load(file);
-    const service = serviceOf(entries) ?? "";
-    const draft = drafts.get(service) ?? { repositories: new Map() };
-    drafts.set(service, draft);
-    for (const entry of entries) {
-      if (entry.RequestMethod !== "GET" || entry.StatusCode !== 200 || !entry.RequestUri.startsWith(RECORDED_HOST)) continue;
-      const path = pathOf(entry.RequestUri);
-      const body = entry.ResponseBody as Record<string, unknown>;
-      let match: RegExpExecArray | null;
-      if (path === "/acr/v1/_catalog") {
-        for (const name of body.repositories as string[]) draftRepository(draft, name);
-      } else if ((match = /^\/acr\/v1\/(.+)\/_manifests$/.exec(path))) {
-        for (const manifest of body.manifests as Array<Record<string, unknown>>) addManifestMetadata(draft, match[1]!, manifest);
-      } else if ((match = /^\/acr\/v1\/(.+)\/_manifests\/[^/]+$/.exec(path))) {
-        addManifestMetadata(draft, match[1]!, body.manifest as Record<string, unknown>);
-      } else if ((match = /^\/acr\/v1\/(.+)\/_tags\/([^/]+)$/.exec(path))) {
-        const tag = body.tag as { digest: string; createdTime: string; lastUpdateTime: string };
-        draftRepository(draft, match[1]!).tags.set(match[2]!, { digest: tag.digest, createdTime: tag.createdTime, lastUpdateTime: tag.lastUpdateTime });
-      } else if ((match = /^\/v2\/(.+)\/manifests\/([^/]+)$/.exec(path)) && typeof entry.ResponseBody === "string") {
-        const digest = header(entry.ResponseHeaders, "Docker-Content-Digest")!;
-        const repository = draftRepository(draft, match[1]!);
-        repository.manifests.set(digest, {
-          ...repository.manifests.get(digest),
-          digest,
-          content: Buffer.from(entry.ResponseBody, "base64"),
-          mediaType: header(entry.ResponseHeaders, "Content-Type"),
-        });
-        if (!match[2]!.startsWith("sha256:")) repository.tags.set(match[2]!, { digest });
-      }
-    }
-  }
-  const seeds = new Map<string, EmulatorState>();
-  for (const [service, draft] of drafts) {
-    const repositories: RepositoryState[] = [...draft.repositories].map(([name, repository]) => ({
-      name,
-      manifests: [...repository.manifests.values()],
-      tags: [...repository.tags].map(([tag, fields]) => ({ name: tag, ...fields })),
-    }));
-    seeds.set(service, { repositories });
-  }
-  return seeds;
-}
-
-// ---- request reconstruction ----
-
-function requestBody(entry: Entry): Buffer | undefined {
-  const body = entry.RequestBody;
-  if (body === null || body === undefined) return undefined;
-  const length = Number(header(entry.RequestHeaders, "Content-Length") ?? NaN);
-  if (typeof body === "object") {
-    // Stored parsed: find the serialization that has the recorded length.
-    for (const indent of [undefined, 2, 4, 3, 1, "\t"]) {
-      for (const end of ["", "\n"]) {
-        const text = Buffer.from(JSON.stringify(body, null, indent) + end);
-        if (text.length === length) return text;
-      }
-    }
-    return Buffer.from(JSON.stringify(body));
-  }
-  const text = String(body);
-  if ((header(entry.RequestHeaders, "Content-Type") ?? "").includes("x-www-form-urlencoded")) return Buffer.from(text);
-  const decoded = Buffer.from(text, "base64");
-  return decoded.length === length ? decoded : Buffer.from(text);
-}
+import { startAcrEmulator } from "../../src/emulator/index.js";
+import { challengeParams, deriveSeeds, header, load, RECORDED_HOST, RECORDINGS, recordingFiles, requestBody, serviceOf } from "./recordings.js";
 
 const DROPPED_HEADERS = new Set(["content-length", "connection", "accept-encoding", "host", "authorization"]);
 
@@ -195,11 +57,11 @@ function locationShape(location: string | undefined): unknown {
   };
 }
 
-const files = existsSync(RECORDINGS) ? recordingFiles(RECORDINGS) : [];
+const files = RECORDINGS ? recordingFiles(RECORDINGS) : [];
 let compared = 0;
 
 describe.skipIf(files.length === 0)(
-  `fidelity with recorded ACR sessions (skipped when ${relative(process.cwd(), RECORDINGS)} is absent)`,
+  `fidelity with recorded ACR sessions (skipped when ../shared/acr-recordings/js is absent)`,
   () => {
     const seeds = deriveSeeds(files);
 
@@ -208,7 +70,7 @@ describe.skipIf(files.length === 0)(
     });
 
     for (const file of files) {
-      it(relative(RECORDINGS, file), async () => {
+      it(relative(RECORDINGS!, file), async () => {
         const entries = load(file);
         const service = serviceOf(entries);
         const emulator = await startAcrEmulator({
@@ -224,7 +86,7 @@ describe.skipIf(files.length === 0)(
           const uploadLocations = new Map<string, string>();
 
           for (const [index, entry] of entries.entries()) {
-            const where = `${relative(RECORDINGS, file)} #${index} ${entry.RequestMethod} ${entry.RequestUri.slice(0, 120)}`;
+            const where = `${relative(RECORDINGS!, file)} #${index} ${entry.RequestMethod} ${entry.RequestUri.slice(0, 120)}`;
             const recordedUrl = new URL(entry.RequestUri);
             let url: string;
             if (!entry.RequestUri.startsWith(RECORDED_HOST)) {

@@ -1,6 +1,5 @@
 import { RegistryError } from "../errors.js";
-import type { AccessEntry } from "./jwt.js";
-import { formatScopes } from "./scopes.js";
+import { formatScopes, type ScopeEntry } from "../../protocol/scopes.js";
 
 const MESSAGE = "authentication required, visit https://aka.ms/acr/authorization for more information.";
 
@@ -8,7 +7,7 @@ const MESSAGE = "authentication required, visit https://aka.ms/acr/authorization
  * ACR's 401: `Bearer realm="...",service="...",scope="..."` (plus `error="insufficient_scope"` when a
  * valid token lacks access) and an UNAUTHORIZED body listing each needed action.
  */
-export function challenge(realm: string, service: string, required: AccessEntry[], insufficient: boolean): RegistryError {
+export function challenge(realm: string, service: string, required: readonly ScopeEntry[], insufficient: boolean): RegistryError {
   let header = `Bearer realm="${realm}",service="${service}"`;
   if (required.length > 0) header += `,scope="${formatScopes(required)}"`;
   if (insufficient) header += `,error="insufficient_scope"`;

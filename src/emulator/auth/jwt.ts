@@ -1,11 +1,5 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
-
-/** One entry of a token's `access` claim, as in the distribution token spec. */
-export interface AccessEntry {
-  type: string;
-  name: string;
-  actions: string[];
-}
+import type { ScopeEntry } from "../../protocol/scopes.js";
 
 export interface TokenClaims {
   jti: string;
@@ -18,7 +12,8 @@ export interface TokenClaims {
   /** Present on refresh tokens only, as on ACR's: an access token is never accepted as one. */
   grant_type?: "refresh_token";
   tenant?: string;
-  access?: AccessEntry[];
+  /** The token's `access` claim, as in the distribution token spec. */
+  access?: ScopeEntry[];
 }
 
 const HEADER = Buffer.from(JSON.stringify({ alg: "HS256", typ: "JWT" })).toString("base64url");

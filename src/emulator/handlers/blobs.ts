@@ -1,7 +1,7 @@
 import { pipeline } from "node:stream/promises";
 import { assertDigest } from "../digest.js";
 import { blobUnknown, RegistryError } from "../errors.js";
-import type { Context } from "../http/context.js";
+import type { Context, RouteParams } from "../http/context.js";
 import { downloadRange } from "../http/range.js";
 import { sendEmpty } from "../http/respond.js";
 import { assertAllowed } from "../registry.js";
@@ -25,7 +25,7 @@ async function serveBlob(ctx: Context, digest: string, size: number, fromRegistr
 }
 
 /** `GET|HEAD|DELETE /v2/<name>/blobs/<digest>`. */
-export async function handleBlob(ctx: Context, name: string, reference: string): Promise<void> {
+export async function handleBlob(ctx: Context, { name, reference }: RouteParams): Promise<void> {
   const digest = assertDigest(reference);
   const { registry } = ctx;
   if (!registry.hasBlob(name, digest)) throw blobUnknown();
@@ -54,7 +54,8 @@ export async function handleBlob(ctx: Context, name: string, reference: string):
 }
 
 /** The redirect target: a signed link, which like a SAS URL refuses an `Authorization` header. */
-export async function handleStorage(ctx: Context, digest: string): Promise<void> {
+export async function handleStorage(ctx: Context, { reference: hex }: RouteParams): Promise<void> {
+  const digest = `sha256:${hex}`;
   if (ctx.req.headers.authorization !== undefined) {
     throw new RegistryError(403, "AuthenticationFailed", "a signed storage link must not be sent with an Authorization header");
   }

@@ -1,7 +1,7 @@
 import { assertDigest } from "../digest.js";
-import type { Context } from "../http/context.js";
+import type { Context, RouteParams } from "../http/context.js";
 import { sendJson } from "../http/respond.js";
-import { OCI_INDEX } from "../manifest-format.js";
+import { OCI_INDEX } from "../manifestFormat.js";
 import { linkHeader, pageRequest, paginate } from "../paging.js";
 
 /** Repositories a listing shows: `listEnabled: false` hides one, as on ACR. */
@@ -28,13 +28,13 @@ export function handleCatalog(ctx: Context): void {
 }
 
 /** `GET /v2/<name>/tags/list?n=&last=`. */
-export function handleTagsList(ctx: Context, name: string): void {
+export function handleTagsList(ctx: Context, { name }: RouteParams): void {
   const tags = [...ctx.registry.repository(name).tags.values()].filter((tag) => tag.attributes.listEnabled);
   sendNamePage(ctx, `/v2/${name}/tags/list`, tags.map((tag) => tag.name).sort(), (page) => ({ name, tags: page }));
 }
 
 /** `GET /v2/<name>/referrers/<digest>?artifactType=` (OCI 1.1): manifests whose `subject` is the digest. */
-export function handleReferrers(ctx: Context, name: string, reference: string): void {
+export function handleReferrers(ctx: Context, { name, reference }: RouteParams): void {
   const digest = assertDigest(reference);
   const artifactType = ctx.query.get("artifactType");
   const referrers = [...ctx.registry.repository(name).manifests.values()]

@@ -1,9 +1,9 @@
-import { isDigest } from "../digest.js";
+import { isSha256Digest } from "../../protocol/grammar.js";
 import { manifestUnknown } from "../errors.js";
 import { acceptValues, readBody } from "../http/body.js";
-import type { Context } from "../http/context.js";
+import type { Context, RouteParams } from "../http/context.js";
 import { sendEmpty } from "../http/respond.js";
-import { acceptable, MAX_MANIFEST_BYTES, OCI_INDEX } from "../manifest-format.js";
+import { acceptable, MAX_MANIFEST_BYTES, OCI_INDEX } from "../manifestFormat.js";
 import { assertAllowed } from "../registry.js";
 
 async function getManifest(ctx: Context, name: string, reference: string): Promise<void> {
@@ -28,7 +28,7 @@ async function getManifest(ctx: Context, name: string, reference: string): Promi
 }
 
 /** `GET|HEAD|PUT|DELETE /v2/<name>/manifests/<tag or digest>`. */
-export async function handleManifest(ctx: Context, name: string, reference: string): Promise<void> {
+export async function handleManifest(ctx: Context, { name, reference }: RouteParams): Promise<void> {
   const { registry } = ctx;
   switch (ctx.req.method) {
     case "PUT": {
@@ -44,7 +44,7 @@ export async function handleManifest(ctx: Context, name: string, reference: stri
     }
     case "DELETE":
       // By digest the manifest goes (with its tags); by tag only the tag, as OCI 1.1 allows.
-      if (isDigest(reference)) await registry.deleteManifest(name, reference);
+      if (isSha256Digest(reference)) await registry.deleteManifest(name, reference);
       else registry.deleteTag(name, reference);
       sendEmpty(ctx.res, 202);
       return;

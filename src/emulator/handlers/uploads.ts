@@ -1,7 +1,7 @@
 import { assertDigest } from "../digest.js";
 import { RegistryError } from "../errors.js";
 import { hasBody } from "../http/body.js";
-import { callerMay, type Context } from "../http/context.js";
+import { callerMay, type Context, type RouteParams } from "../http/context.js";
 import { chunkRange } from "../http/range.js";
 import { sendEmpty } from "../http/respond.js";
 import { assertAllowed } from "../registry.js";
@@ -49,7 +49,7 @@ async function finish(ctx: Context, session: UploadSession, digest: string): Pro
 }
 
 /** `POST /v2/<name>/blobs/uploads/`: a session, a monolithic upload (`?digest=`) or a mount (`?mount=&from=`). */
-export async function handleUploadStart(ctx: Context, name: string): Promise<void> {
+export async function handleUploadStart(ctx: Context, { name }: RouteParams): Promise<void> {
   const { registry, query } = ctx;
   const existing = registry.repositories.get(name);
   if (existing) assertAllowed([existing], "writeEnabled");
@@ -58,7 +58,7 @@ export async function handleUploadStart(ctx: Context, name: string): Promise<voi
   const from = query.get("from");
   if (mount !== null && from !== null) {
     const digest = assertDigest(mount);
-    // Like distribution, a source the caller may not read is treated as absent: a plain session follows.
+    // A source the token may not read is treated as absent (server.ts lets such a token through): a plain session follows.
     if (registry.hasBlob(from, digest) && callerMay(ctx, from, "pull")) {
       registry.linkBlob(name, digest);
       created(ctx, name, digest);
@@ -83,7 +83,7 @@ export async function handleUploadStart(ctx: Context, name: string): Promise<voi
 }
 
 /** `GET|PATCH|PUT|DELETE <location>`: status, chunk, completion, cancellation. */
-export async function handleUploadSession(ctx: Context, name: string, id: string): Promise<void> {
+export async function handleUploadSession(ctx: Context, { name, reference: id }: RouteParams): Promise<void> {
   const session = ctx.uploads.get(name, id);
   switch (ctx.req.method) {
     case "GET":

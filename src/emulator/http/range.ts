@@ -1,5 +1,5 @@
 import { RegistryError } from "../errors.js";
-import type { ByteRange } from "../storage/blob-store.js";
+import type { ByteRange } from "../storage/blobStore.js";
 
 /**
  * Parses a download `Range` (`bytes=a-b`, `bytes=a-`, `bytes=-n`) against a blob's size.
