@@ -1,12 +1,16 @@
 import type { OperationOptions } from "@azure/core-client";
-import type { ArtifactArchitecture, ArtifactOperatingSystem } from "../generated/index.js";
+import type { ArtifactArchitecture } from "../generated/index.js";
 
 export { KnownArtifactArchitecture } from "../generated/index.js";
-export type { ArtifactArchitecture, ArtifactOperatingSystem };
+export type { ArtifactArchitecture };
+
+/** An operating system, e.g. `linux`; {@link KnownArtifactOperatingSystem} lists those the service knows. */
+export type ArtifactOperatingSystem = string;
 
 /**
- * Operating systems the service reports in {@link ArtifactManifestProperties.operatingSystem}.
- * Written here rather than taken from the generated code, which spells iOS `IOS`: 1.1 spelled it `iOS`.
+ * Operating systems the service reports in {@link ArtifactManifestProperties.operatingSystem}: the
+ * values of the spec. Written here, not generated (see swagger/README.md): the generator spells the
+ * spec's iOS `IOS`, where 1.1 said `iOS`.
  */
 export enum KnownArtifactOperatingSystem {
   /** AIX */

@@ -1,8 +1,12 @@
-// The hand-written KnownArtifactOperatingSystem keeps 1.1's member names; its values must stay those
-// of the service spec, which the generated enum carries.
+// The hand-written KnownArtifactOperatingSystem keeps 1.1's member names; its values must stay those of
+// the service spec (the ArtifactOperatingSystem enum of the 2021-07-01 spec, in ../shared when present).
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { KnownArtifactOperatingSystem } from "../../../src/index.js";
-import { KnownArtifactOperatingSystem as GeneratedOperatingSystem } from "../../../src/generated/index.js";
+
+const shared = process.env.ACR_SHARED_DIR ? path.resolve(process.env.ACR_SHARED_DIR) : path.resolve(process.cwd(), "..", "shared");
+const specFile = path.join(shared, "swagger", "containerregistry.json");
 
 describe("KnownArtifactOperatingSystem", () => {
   it("has 1.1's iOS member and the deprecated IOS alias, both 'ios'", () => {
@@ -10,8 +14,9 @@ describe("KnownArtifactOperatingSystem", () => {
     expect(KnownArtifactOperatingSystem.IOS).toBe("ios");
   });
 
-  it("has exactly the values of the service spec", () => {
-    const values = (enumObject: object) => [...new Set(Object.values(enumObject))].sort();
-    expect(values(KnownArtifactOperatingSystem)).toEqual(values(GeneratedOperatingSystem));
+  it.skipIf(!existsSync(specFile))("has exactly the values of the service spec (skipped without ../shared/swagger)", () => {
+    const spec = JSON.parse(readFileSync(specFile, "utf8")) as { definitions: Record<string, { enum?: string[] }> };
+    const values = [...new Set(Object.values(KnownArtifactOperatingSystem))].sort();
+    expect(values).toEqual([...spec.definitions.ArtifactOperatingSystem!.enum!].sort());
   });
 });
