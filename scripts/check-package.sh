@@ -35,12 +35,16 @@ echo "npx acr-emulator --help: ok"
 
 tsc="$repo/node_modules/typescript/bin/tsc"
 # node16 types each file by its module format: consumer.mts must see the ESM types, consumer.ts the CommonJS ones.
-files=$(node "$tsc" -p tsconfig.node16.json --listFiles)
+# The three resolutions are checked side by side; each prints its result once all are done.
+node "$tsc" -p tsconfig.node16.json --listFiles > node16.files & node16=$!
+node "$tsc" -p tsconfig.bundler.json & bundler=$!
+node "$tsc" -p tsconfig.node10.json & node10=$!
+wait "$node16" || { cat node16.files; exit 1; }
 for types in dist/esm/index.d.ts dist/esm/emulator/index.d.ts dist/commonjs/index.d.ts dist/commonjs/emulator/index.d.ts; do
-  grep -q "container-registry/$types" <<<"$files" || { echo "node16: $types not used" >&2; exit 1; }
+  grep -q "container-registry/$types" node16.files || { echo "node16: $types not used" >&2; exit 1; }
 done
 echo "TypeScript consumer, node16 resolution (ESM and CommonJS): ok"
-for mode in bundler node10; do
-  node "$tsc" -p "tsconfig.$mode.json"
-  echo "TypeScript consumer, $mode resolution: ok"
-done
+wait "$bundler"
+echo "TypeScript consumer, bundler resolution: ok"
+wait "$node10"
+echo "TypeScript consumer, node10 resolution: ok"
