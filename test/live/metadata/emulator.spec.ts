@@ -114,11 +114,11 @@ describe("metadata clients against the ACR emulator", () => {
     expect(await collect(client.listRepositoryNames())).not.toContain("app");
   });
 
-  it("rejects bad arguments before sending anything", () => {
+  it("refuses bad arguments before sending anything: getRepository/getArtifact throw, a listing fails its first next()", async () => {
     expect(() => client.getRepository("Bad Name")).toThrow(RangeError);
     expect(() => client.getArtifact("library/hello", "sha256:xyz")).toThrow(RangeError);
     expect(() => client.getArtifact("library/hello", "")).toThrow(RangeError);
-    expect(() => client.getRepository("library/hello").listManifestProperties({ order: "Newest" as never })).toThrow(RangeError);
+    await expect(client.getRepository("library/hello").listManifestProperties({ order: "Newest" as never }).next()).rejects.toThrow(RangeError);
     expect(emulator.requestLog).toHaveLength(0);
   });
 });

@@ -30,7 +30,7 @@ export interface FakeAcrOptions {
   allowAnonymous?: boolean;
   /** Anonymous tokens grant reads only (pull, metadata_read, the catalog), as ACR's anonymous pull does. */
   readOnlyAnonymous?: boolean;
-  /** Realm advertised in challenges; the client must ignore it and use the registry's own host. */
+  /** Realm advertised in challenges (default: the registry's own `/oauth2/token`, as ACR's); Entra clients must ignore it. */
   realm?: string;
   /** A scope the registry asks for instead of ACR's usual one on some routes (undefined: the usual one). */
   scopeFor?: (method: string, path: string) => string | undefined;
@@ -117,10 +117,23 @@ export class FakeAcr implements HttpClient {
       return this.json(request, 404, { errors: [{ code: "NAME_UNKNOWN", message: "repository name not known to registry" }] });
     }
     if (request.method === "DELETE") return this.json(request, 202, {});
-    return this.json(request, 200, url.pathname.endsWith("_catalog") ? { repositories: ["hello"] } : {
-      registry: this.service, imageName: "hello", createdTime: "2024-01-01T00:00:00Z", lastUpdateTime: "2024-01-01T00:00:00Z",
-      manifestCount: 1, tagCount: 1, changeableAttributes: { deleteEnabled: true, writeEnabled: true, readEnabled: true, listEnabled: true },
-    });
+    return this.json(request, 200, this.metadata(url.pathname));
+  }
+
+  /** ACR's answer to a metadata GET or PATCH, in the shape of each route's response model. */
+  private metadata(path: string): unknown {
+    const times = { createdTime: "2024-01-01T00:00:00Z", lastUpdateTime: "2024-01-01T00:00:00Z" };
+    const changeableAttributes = { deleteEnabled: true, writeEnabled: true, readEnabled: true, listEnabled: true };
+    const digest = `sha256:${"a".repeat(64)}`;
+    const tag = { name: "v1", digest, ...times, changeableAttributes };
+    const manifest = { digest, imageSize: 1, ...times, tags: ["v1"], changeableAttributes };
+    const named = { registry: this.service, imageName: "hello" };
+    if (path.endsWith("/_catalog")) return { repositories: ["hello"] };
+    if (/\/_tags\/[^/]+$/.test(path)) return { ...named, tag };
+    if (path.endsWith("/_tags")) return { ...named, tags: [tag] };
+    if (/\/_manifests\/[^/]+$/.test(path)) return { ...named, manifest };
+    if (path.endsWith("/_manifests")) return { ...named, manifests: [manifest] };
+    return { ...named, ...times, manifestCount: 1, tagCount: 1, changeableAttributes };
   }
 
   private tokenEndpoint(request: PipelineRequest, path: string, form: URLSearchParams): PipelineResponse {
@@ -147,7 +160,7 @@ export class FakeAcr implements HttpClient {
   }
 
   private challenge(request: PipelineRequest, scope: string, error?: string): PipelineResponse {
-    const header = `Bearer realm="${this.options.realm ?? `https://${this.service}/oauth2/token`}",service="${this.service}",scope="${scope}"${error ? `,error="${error}"` : ""}`;
+    const header = `Bearer realm="${this.options.realm ?? `https://${new URL(request.url).host}/oauth2/token`}",service="${this.service}",scope="${scope}"${error ? `,error="${error}"` : ""}`;
     return this.json(request, 401, { errors: [{ code: "UNAUTHORIZED", message: "authentication required" }] }, { "WWW-Authenticate": header });
   }
 
