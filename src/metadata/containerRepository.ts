@@ -80,9 +80,9 @@ export class ContainerRepositoryImpl implements ContainerRepository {
   }
 
   delete(options: DeleteRepositoryOptions = {}): Promise<void> {
-    return traceOperation("ContainerRepository.delete", options, (updated) =>
-      this.operations.deleteRepository(this.name, updated),
-    );
+    return traceOperation("ContainerRepository.delete", options, async (updated) => {
+      await this.operations.deleteRepository(this.name, updated);
+    });
   }
 
   listManifestProperties(
