@@ -53,7 +53,8 @@ export function sourceReader(source: ArtifactSource, options: OperationOptions):
 function keepPlatforms(entries: OciDescriptor[], wanted: PlatformSelector[]): OciDescriptor[] {
   const images = entries.filter((entry) => entry.platform && wanted.some((platform) => platformMatches(entry.platform!, platform)));
   const kept = new Set(images.map((entry) => entry.digest));
-  return entries.filter((entry) => kept.has(entry.digest) || kept.has(entry.annotations?.[ATTESTATION_REFERENCE] ?? ""));
+  const attests = (entry: OciDescriptor): unknown => entry.annotations?.[ATTESTATION_REFERENCE];
+  return entries.filter((entry) => kept.has(entry.digest) || (typeof attests(entry) === "string" && kept.has(attests(entry) as string)));
 }
 
 class Planner {

@@ -1,7 +1,7 @@
 import type { PagedAsyncIterableIterator } from "@azure/core-paging";
 import { traceOperation } from "../diagnostics/tracing.js";
 import type { RegistryCredential } from "../http/registryConnection.js";
-import { createPagedIterator, type Page } from "../paging/pagedIterator.js";
+import { createPagedIterator } from "../paging/pagedIterator.js";
 import type { ImageReference } from "../protocol/imageReference.js";
 import { assertDigest, assertRepositoryName, assertTag, assertTagOrDigest, isDigest } from "../protocol/assertions.js";
 import { assertPlatformSelector } from "../protocol/platform.js";
@@ -44,8 +44,11 @@ import type {
 import { fetchTagNamesPage } from "./tagNames.js";
 import type { RepositoryTarget } from "./repositoryTarget.js";
 
-/** A page of tag names; `continuationToken` resumes the listing. */
-export type TagNamePageResponse = Page<string>;
+/** A page of tag names. */
+export interface TagNamePageResponse extends Array<string> {
+  /** Pass to `byPage({ continuationToken })` to resume the listing after this page; absent on the last page. */
+  continuationToken?: string;
+}
 
 /** Bad download input fails before any request. */
 function assertDownloadArguments(digest: string, options: DownloadBlobOptions): void {

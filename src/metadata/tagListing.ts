@@ -5,14 +5,17 @@ import { endpointHost } from "../http/endpoint.js";
 import type { RegistryConnection } from "../http/registryConnection.js";
 import type { ContainerRegistryGetTagsResponse } from "../generated/index.js";
 import * as Mappers from "../generated/models/mappers.js";
-import { createPagedIterator, type Page } from "../paging/pagedIterator.js";
+import { createPagedIterator } from "../paging/pagedIterator.js";
 import { canonicalDigest } from "../protocol/grammar.js";
 import { checkedOperation } from "./checkedOperation.js";
 import type { ArtifactTagProperties, ListTagPropertiesOptions } from "./models.js";
 import { toServiceOrder, toTagProperties } from "./transformations.js";
 
-/** A page of tag properties; `continuationToken` resumes the listing. */
-export type TagPageResponse = Page<ArtifactTagProperties>;
+/** A page of tag properties. */
+export interface TagPageResponse extends Array<ArtifactTagProperties> {
+  /** Pass to `byPage({ continuationToken })` to resume the listing after this page; absent on the last page. */
+  continuationToken?: string;
+}
 
 /**
  * ACR's tag listing (`GET /acr/v1/<name>/_tags`, paged, optionally ordered by last update): every

@@ -98,12 +98,18 @@ export function platformMatches(candidate: OciPlatform, wanted: PlatformSelector
   return (wanted.osFeatures ?? []).every((feature) => features.includes(feature));
 }
 
+/** What {@link selectPlatform} chooses among: anything with an optional `platform`, such as an index's descriptors. */
+export interface PlatformEntry {
+  /** The platform the entry is for; entries without one never match. */
+  platform?: OciPlatform;
+}
+
 /**
  * The entry of an index whose platform matches, or undefined. Among several matches the one whose
  * `os.version` equals the wanted one exactly wins, then the first in the index's order (the order
  * of preference its author chose).
  */
-export function selectPlatform<T extends { platform?: OciPlatform }>(entries: readonly T[], wanted: PlatformSelector): T | undefined {
+export function selectPlatform<T extends PlatformEntry>(entries: readonly T[], wanted: PlatformSelector): T | undefined {
   const matches = entries.filter((entry) => entry.platform !== undefined && platformMatches(entry.platform, wanted));
   const exact = wanted.osVersion === undefined ? undefined : matches.find((entry) => entry.platform!["os.version"] === wanted.osVersion);
   return exact ?? matches[0];
