@@ -9,6 +9,8 @@ import { fetchOciListPage } from "../paging/ociListPage.js";
 import { createPagedIterator, type Page } from "../paging/pagedIterator.js";
 import { assertDigest, assertRepositoryName, assertTag, assertTagOrDigest, isDigest } from "../protocol/assertions.js";
 import { digestAlgorithm } from "../transfer/digest.js";
+import { DEFAULT_IDLE_TIMEOUT_MS } from "../transfer/idleTimer.js";
+import { retrySettings } from "../transfer/retryBackoff.js";
 import { DEFAULT_UPLOAD_CHUNK_BYTES, uploadBlob } from "../transfer/upload.js";
 import { assertBlobContent, assertSize, prepareUploadSource, type BlobContent } from "../transfer/uploadSource.js";
 import { blobProperties, downloadBlobIntoFile, headBlob, mountFrom, openBlobStream } from "./blobOperations.js";
@@ -44,6 +46,7 @@ function assertDownloadArguments(digest: string, options: DownloadBlobOptions): 
   assertDigest(digest);
   digestAlgorithm(digest);
   assertSize(options.maxResumeAttempts, "maxResumeAttempts");
+  assertSize(options.idleTimeoutInMs, "idleTimeoutInMs");
 }
 
 /**
@@ -84,8 +87,9 @@ export class ContainerRegistryContentClient {
   ) {
     assertRepositoryName(repositoryName);
     const { credential, options } = credentialAndOptions(credentialOrOptions, clientOptions);
-    const { uploadChunkSizeInBytes, ...registryOptions } = options;
+    const { uploadChunkSizeInBytes, idleTimeoutInMs, ...registryOptions } = options;
     assertSize(uploadChunkSizeInBytes, "uploadChunkSizeInBytes");
+    assertSize(idleTimeoutInMs, "idleTimeoutInMs");
     if (uploadChunkSizeInBytes === 0) throw new RangeError("uploadChunkSizeInBytes must be positive");
     // One HttpClient for every pipeline of this client: one connection pool, and playback sees all requests.
     const httpClient = registryOptions.httpClient ?? createDefaultHttpClient();
@@ -99,6 +103,7 @@ export class ContainerRegistryContentClient {
       // A caller's own HttpClient (a recorder, a custom transport) sees every request; otherwise
       // files are downloaded without an allocation per socket read.
       fileDownloadHttpClient: registryOptions.httpClient ?? new StaticBufferHttpClient(httpClient),
+      transfers: { idleTimeoutInMs: idleTimeoutInMs ?? DEFAULT_IDLE_TIMEOUT_MS, retry: retrySettings(registryOptions.retryOptions) },
     };
   }
 
@@ -145,6 +150,7 @@ export class ContainerRegistryContentClient {
   uploadBlob(content: BlobContent, options: UploadBlobOptions = {}): Promise<UploadBlobResult> {
     assertBlobContent(content);
     assertSize(options.sizeInBytes, "sizeInBytes");
+    assertSize(options.idleTimeoutInMs, "idleTimeoutInMs");
     if (options.digest !== undefined) {
       assertDigest(options.digest, "digest");
       if (digestAlgorithm(options.digest) !== "sha256") throw new RangeError("digest must be a sha256 digest");
@@ -155,6 +161,8 @@ export class ContainerRegistryContentClient {
         repositoryName: this.repositoryName,
         chunkSizeInBytes: this.chunkSizeInBytes,
         digest: options.digest,
+        idleTimeoutInMs: options.idleTimeoutInMs ?? this.target.transfers.idleTimeoutInMs,
+        retry: this.target.transfers.retry,
         abortSignal: updated.abortSignal,
         tracingOptions: updated.tracingOptions,
         onProgress: options.onProgress,

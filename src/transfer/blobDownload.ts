@@ -12,6 +12,8 @@ export interface BlobDownloadOptions {
   maxResumeAttempts: number;
   /** First pause before a resume; doubled on each further consecutive attempt. */
   resumeDelayInMs: number;
+  /** A body that delivers no byte for this long (while its reader wants more) is dropped and resumed; 0: never. */
+  idleTimeoutInMs: number;
   abortSignal?: AbortSignalLike;
   onProgress?: (progress: BlobTransferProgress) => void;
 }

@@ -97,3 +97,30 @@ export class HashingTransform extends Transform {
     return this.result;
   }
 }
+
+/**
+ * Hashes a blob's bytes in blob order, each exactly once, however often a part of it is sent again:
+ * a resumed upload re-sends bytes the hash already covers, and only bytes past them are hashed.
+ */
+export class BlobHasher {
+  /** Bytes hashed: the blob's first `hashedBytes` bytes. */
+  hashedBytes = 0;
+  private readonly digester = new Digester();
+  private result?: string;
+
+  /** Takes the bytes at `position` in the blob; a gap after the bytes hashed so far is a bug of the caller. */
+  update(position: number, bytes: Uint8Array): void {
+    const end = position + bytes.length;
+    if (end <= this.hashedBytes) return;
+    if (position > this.hashedBytes) throw new Error(`Cannot hash bytes at ${position}: only ${this.hashedBytes} bytes were hashed before`);
+    this.digester.update(bytes.subarray(this.hashedBytes - position));
+    this.hashedBytes = end;
+  }
+
+  /** The digest of the first `size` bytes, once they are all hashed (computed once). */
+  digestOf(size: number): string {
+    if (this.hashedBytes !== size) throw new Error(`The upload hashed ${this.hashedBytes} of its ${size} bytes`);
+    this.result ??= this.digester.digest();
+    return this.result;
+  }
+}

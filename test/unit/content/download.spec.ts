@@ -35,7 +35,7 @@ async function readAll(stream: Readable): Promise<Buffer> {
 }
 
 function stream(first: OpenedBlob, open: BlobOpener, extra: Partial<ConstructorParameters<typeof VerifyingBlobStream>[0]> = {}) {
-  return new VerifyingBlobStream({ expectedDigest: digest, open, maxResumeAttempts: 3, resumeDelayInMs: 1, ...extra }, first);
+  return new VerifyingBlobStream({ expectedDigest: digest, open, maxResumeAttempts: 3, resumeDelayInMs: 1, idleTimeoutInMs: 0, ...extra }, first);
 }
 
 const neverOpen: BlobOpener = () => Promise.reject(new Error("no resume expected"));
