@@ -18,7 +18,6 @@
  * - tokens: `Authorization: Sanitized` becomes the latest access token the emulator issued,
  *   `access_token=SecretPlaceholder` the dev token, sanitized refresh tokens the emulator's one.
  */
-import { existsSync } from "node:fs";
 import { relative } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { startAcrEmulator } from "../../src/emulator/index.js";
@@ -58,11 +57,11 @@ function locationShape(location: string | undefined): unknown {
   };
 }
 
-const files = existsSync(RECORDINGS) ? recordingFiles(RECORDINGS) : [];
+const files = RECORDINGS ? recordingFiles(RECORDINGS) : [];
 let compared = 0;
 
 describe.skipIf(files.length === 0)(
-  `fidelity with recorded ACR sessions (skipped when ${relative(process.cwd(), RECORDINGS)} is absent)`,
+  `fidelity with recorded ACR sessions (skipped when ../shared/acr-recordings/js is absent)`,
   () => {
     const seeds = deriveSeeds(files);
 
@@ -71,7 +70,7 @@ describe.skipIf(files.length === 0)(
     });
 
     for (const file of files) {
-      it(relative(RECORDINGS, file), async () => {
+      it(relative(RECORDINGS!, file), async () => {
         const entries = load(file);
         const service = serviceOf(entries);
         const emulator = await startAcrEmulator({
@@ -87,7 +86,7 @@ describe.skipIf(files.length === 0)(
           const uploadLocations = new Map<string, string>();
 
           for (const [index, entry] of entries.entries()) {
-            const where = `${relative(RECORDINGS, file)} #${index} ${entry.RequestMethod} ${entry.RequestUri.slice(0, 120)}`;
+            const where = `${relative(RECORDINGS!, file)} #${index} ${entry.RequestMethod} ${entry.RequestUri.slice(0, 120)}`;
             const recordedUrl = new URL(entry.RequestUri);
             let url: string;
             if (!entry.RequestUri.startsWith(RECORDED_HOST)) {

@@ -1,10 +1,12 @@
 // Reading the recorded real-ACR sessions (Azure SDK test-proxy JSON) for fidelity.spec.ts: entries,
 // headers, the request bodies as sent, and the emulator state the recorded answers imply.
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { sharedRecordingsDir } from "../utils/playback.js";
 import type { EmulatorState, ManifestState, RepositoryState } from "../../src/emulator/index.js";
 
-export const RECORDINGS = resolve(process.cwd(), "..", "shared", "acr-recordings", "js");
+/** The shared recordings of real ACR sessions (`../shared`, or `$ACR_SHARED_DIR`), when present. */
+export const RECORDINGS = sharedRecordingsDir();
 export const RECORDED_HOST = "https://Sanitized.azurecr.io";
 
 export interface Entry {

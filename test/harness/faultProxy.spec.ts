@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startFaultProxy, type FaultProxy } from "../utils/faultProxy.js";
 import { distributionRegistryAvailable, startDistributionRegistry, type RunningRegistry } from "../utils/registry.js";
 import { sha256Digest } from "../utils/recordingFormat.js";
-import { pushBlob, readAll, readUntilError, send, STREAM_ALL } from "../unit/utils/support.js";
+import { pushBlob, readAll, readUntilError, send, STREAM_ALL } from "./pipelineSend.js";
 
 const blob = randomBytes(1024 * 1024);
 const isBlobGet = ({ method, path }: { method: string; path: string }): boolean =>

@@ -12,7 +12,8 @@ import {
   type TagPageResponse,
   type WritableRegistryItemProperties,
 } from "../../src/index.js";
-import { listRecordings, loadRecording, PlaybackHttpClient, sharedRecordingsDir, type RecordedEntry, type Recording } from "../utils/playback.js";
+import { listRecordings, loadRecording, PlaybackHttpClient, SHARED_RECORDINGS_ABSENT, sharedRecordingsDir } from "../utils/playback.js";
+import type { RecordedEntry, Recording } from "../utils/playback.js";
 
 const recordings = sharedRecordingsDir();
 const endpoint = "https://myregistry.azurecr.io";
@@ -292,5 +293,5 @@ describe.skipIf(!recordings)("recorded ACR sessions: metadata and authentication
 });
 
 describe.runIf(!recordings)("recorded ACR sessions", () => {
-  it.skip("skipped: ../shared/acr-recordings/js is not present beside the project", () => undefined);
+  it.skip(SHARED_RECORDINGS_ABSENT, () => undefined);
 });

@@ -1,4 +1,4 @@
-// The project's own recordings (test/recordings/*.json, test-proxy format) of this library talking
+// The project's own recordings (test/recordings/emulator/*.json, test-proxy format) of this library talking
 // to the ACR emulator. By default they replay through the playback HttpClient; with
 // `TEST_MODE=record` the same scenarios run against a fresh emulator and the recordings are rewritten.
 // Either way the scenario's assertions run on what the library returns.
@@ -11,7 +11,7 @@ import { ContainerRegistryClient } from "../../src/index.js";
 import { startAcrEmulator, type EmulatorState } from "../../src/emulator/index.js";
 import { PlaybackHttpClient, RecordingHttpClient } from "../utils/playback.js";
 
-const recordingsDir = path.resolve(process.cwd(), "test", "recordings");
+const recordingsDir = path.resolve(process.cwd(), "test", "recordings", "emulator");
 const recordMode = process.env.TEST_MODE === "record";
 /** Recordings name the registry by this host; playback ignores hosts. */
 const playbackEndpoint = "https://myregistry.azurecr.io";
@@ -46,7 +46,8 @@ const seed: EmulatorState = {
 
 interface Session {
   client: ContainerRegistryClient;
-  http: HttpClient & { requests?: Array<{ url: string; method: string }> };
+  /** Every request the client sent, in order (replayed or recorded). */
+  requests: Array<{ url: string; method: string }>;
 }
 
 /** Runs `scenario` against a recording (playback) or the emulator (record mode). */
@@ -56,7 +57,7 @@ async function withSession(name: string, scenario: (session: Session) => Promise
     const playback = new PlaybackHttpClient(file);
     const credential: TokenCredential = { getToken: async (): Promise<AccessToken> => ({ token: "entra", expiresOnTimestamp: Date.now() + 3600_000 }) };
     const client = new ContainerRegistryClient(playbackEndpoint, credential, { httpClient: playback, retryOptions: { maxRetries: 0 } });
-    await scenario({ client, http: playback });
+    await scenario({ client, requests: playback.requests });
     playback.assertAllConsumed();
     return;
   }
@@ -64,8 +65,15 @@ async function withSession(name: string, scenario: (session: Session) => Promise
   try {
     await emulator.seed(seed);
     const recorder = new RecordingHttpClient(createDefaultHttpClient(), { sanitizeHost: () => "myregistry.azurecr.io" });
-    const client = new ContainerRegistryClient(emulator.endpoint, emulator.credential, { httpClient: recorder, retryOptions: { maxRetries: 0 } });
-    await scenario({ client, http: recorder });
+    const requests: Session["requests"] = [];
+    const counting: HttpClient = {
+      sendRequest: (request) => {
+        requests.push({ method: request.method, url: request.url });
+        return recorder.sendRequest(request);
+      },
+    };
+    const client = new ContainerRegistryClient(emulator.endpoint, emulator.credential, { httpClient: counting, retryOptions: { maxRetries: 0 } });
+    await scenario({ client, requests });
     await recorder.save(file);
   } finally {
     await emulator.close();
@@ -83,17 +91,15 @@ describe(`own recordings (${recordMode ? "recording against the emulator" : "pla
     }));
 
   it("authenticates once per scope across many calls", () =>
-    withSession("token_reuse_across_calls", async ({ client, http }) => {
+    withSession("token_reuse_across_calls", async ({ client, requests }) => {
       const repository = client.getRepository("samples/hello");
       for (let i = 0; i < 5; i++) expect((await repository.getProperties()).tagCount).toBe(7);
       await repository.updateProperties({ canList: true });
       await repository.updateProperties({ canList: true });
-      if (http.requests) {
-        const count = (p: string) => http.requests!.filter((r) => new URL(r.url).pathname === p).length;
-        expect(count("/oauth2/exchange")).toBe(1);
-        expect(count("/oauth2/token")).toBe(2); // metadata_read, then metadata_write
-        // Reads with the first one challenged; the metadata_write scope is predicted and fetched up front.
-        expect(count("/acr/v1/samples%2Fhello")).toBe(5 + 1 + 2);
-      }
+      const count = (p: string) => requests.filter((r) => new URL(r.url).pathname === p).length;
+      expect(count("/oauth2/exchange")).toBe(1);
+      expect(count("/oauth2/token")).toBe(2); // metadata_read, then metadata_write
+      // Reads with the first one challenged; the metadata_write scope is predicted and fetched up front.
+      expect(count("/acr/v1/samples%2Fhello")).toBe(5 + 1 + 2);
     }));
 });

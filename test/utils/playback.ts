@@ -188,11 +188,20 @@ export class PlaybackHttpClient implements HttpClient {
   }
 }
 
-/** `../shared/acr-recordings/js` beside the project root, when present. */
+/**
+ * `acr-recordings/js` of the shared folder, when present: `$ACR_SHARED_DIR` if set, else `../shared`
+ * beside the project root. Point ACR_SHARED_DIR at a missing folder to run as a fresh clone would.
+ */
 export function sharedRecordingsDir(): string | undefined {
-  const dir = path.resolve(process.cwd(), "..", "shared", "acr-recordings", "js");
+  const shared = process.env.ACR_SHARED_DIR ? path.resolve(process.env.ACR_SHARED_DIR) : path.resolve(process.cwd(), "..", "shared");
+  const dir = path.join(shared, "acr-recordings", "js");
   return existsSync(dir) ? dir : undefined;
 }
+
+/** The title of the placeholder test the ../shared-backed suites show when they skip. */
+export const SHARED_RECORDINGS_ABSENT =
+  "skipped: ../shared/acr-recordings/js is not present (nor $ACR_SHARED_DIR/acr-recordings/js); " +
+  "test/recorded/acrRules.spec.ts still checks ACR's rules against test/recordings/acr";
 
 /** The recording files below `dir`, sorted. */
 export function listRecordings(dir: string): string[] {

@@ -54,7 +54,7 @@ describe("content client against real servers", () => {
     });
     afterAll(() => registry?.stop());
 
-    it.each([0, 1, CHUNK - 1, CHUNK, CHUNK + 1])("round-trips a blob of %i bytes, as bytes and as a stream of unknown length", async (size) => {
+    it.each([0, 1, CHUNK - 1, CHUNK, CHUNK + 1])("round-trips a blob of %i bytes, as bytes (then deleted) and as a stream of unknown length", async (size) => {
       const client = contentClient(registry, "blobs/sizes", { uploadChunkSizeInBytes: CHUNK });
       const data = bytes(size, size + server.seed);
       const fromBuffer = await client.uploadBlob(data);

@@ -78,7 +78,7 @@ describe("metadata clients against the ACR emulator", () => {
     expect(new Set(tags.map((t) => t.digest)).size).toBe(1);
   });
 
-  it("reads manifest properties by tag and locks and unlocks them", async () => {
+  it("reads manifest properties by tag, locks them (a delete is refused with 405), unlocks them and deletes the artifact", async () => {
     const artifact = client.getArtifact("library/hello", "v1");
     const properties = await artifact.getManifestProperties();
     expect(properties).toMatchObject({ repositoryName: "library/hello", canWrite: true, tags: ["v1"] });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { AzureLogger, setLogLevel, getLogLevel } from "@azure/logger";
 import { ContainerRegistryClient, ContainerRegistryContentClient, isRestError } from "../../../src/index.js";
-import { FakeAcr } from "./fakeAcr.js";
+import { FakeAcr } from "../fakes/fakeAcr.js";
 
 const endpoint = "https://myregistry.azurecr.io";
 
@@ -127,7 +127,7 @@ describe("ACR authentication policy", () => {
   });
 
   it("gets anonymous tokens with grant_type=password and surfaces insufficient_scope as a RestError after one retry", async () => {
-    const fake = new FakeAcr({ accessTokenLifetime: 3600, allowAnonymous: true });
+    const fake = new FakeAcr({ accessTokenLifetime: 3600, allowAnonymous: true, readOnlyAnonymous: true });
     const { client } = clientFor(fake, { anonymous: true });
     const names = [];
     for await (const name of client.listRepositoryNames()) names.push(name);
@@ -135,6 +135,19 @@ describe("ACR authentication policy", () => {
     const tokenRequest = fake.requests.find((r) => r.path === "/oauth2/token")!;
     expect(new URLSearchParams(tokenRequest.body).get("grant_type")).toBe("password");
     expect(fake.count("POST", "/oauth2/exchange")).toBe(0);
+
+    // An anonymous token never grants metadata_write: the retried PATCH is refused again, and that is the error.
+    fake.requests.splice(0);
+    const update = client.getRepository("hello").updateProperties({ canDelete: false });
+    await expect(update).rejects.toSatisfy(isRestError);
+    await expect(update).rejects.toMatchObject({ statusCode: 401, code: "UNAUTHORIZED" });
+    // The service is known: the predicted metadata_write token is fetched up front, refused with
+    // insufficient_scope, and the PATCH retried once with the (same) token for the challenged scope.
+    expect(fake.requests.map((r) => `${r.method} ${r.path} ${r.authorization ? "auth" : "anon"}`)).toEqual([
+      "POST /oauth2/token anon",
+      "PATCH /acr/v1/hello auth",
+      "PATCH /acr/v1/hello auth",
+    ]);
   });
 
   it("asks for the scope a new route is challenged for when no cached token grants it", async () => {
@@ -142,7 +155,7 @@ describe("ACR authentication policy", () => {
     const { client } = clientFor(fake);
     await client.getRepository("hello").getProperties();
     // No cached token grants `delete`: the manifest delete goes without one and is challenged for it.
-    await client.getArtifact("hello", `sha256:${"a".repeat(64)}`).delete().catch(() => undefined);
+    await expect(client.getArtifact("hello", `sha256:${"a".repeat(64)}`).delete()).resolves.toBeUndefined();
     const scopes = fake.requests.filter((r) => r.path === "/oauth2/token").map((r) => new URLSearchParams(r.body).get("scope"));
     expect(scopes).toEqual(["repository:hello:metadata_read", "repository:hello:delete"]);
   });
@@ -210,7 +223,7 @@ describe("ACR authentication policy", () => {
     ]);
   });
 
-  it("works over plain http on loopback and refuses a credential over plain http elsewhere", async () => {
+  it("works over plain http on loopback, refuses a credential over plain http elsewhere, and lets anonymous plain http through", async () => {
     const fake = new FakeAcr({ accessTokenLifetime: 3600 });
     const { client } = clientFor(fake, { endpoint: "http://127.0.0.1:5000" });
     expect((await client.getRepository("hello").getProperties()).name).toBe("hello");
@@ -234,7 +247,7 @@ describe("ACR authentication policy", () => {
       const repository = client.getRepository("hello");
       await repository.getProperties();
       await repository.updateProperties({ canWrite: true });
-      await client.deleteRepository("missing").catch((e: unknown) => expect(isRestError(e)).toBe(true));
+      await client.deleteRepository("missing"); // a 404: already gone, which is not an error
 
       const log = lines.join("\n");
       expect(log).toContain("/oauth2/exchange"); // the flow was logged...

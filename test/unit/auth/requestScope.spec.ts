@@ -11,7 +11,7 @@ describe("auth/requestScope", () => {
     expect(at("PUT", "/v2/a/blobs/uploads/1")?.key).toBe(at("POST", "/v2/a/blobs/uploads/")?.key);
   });
 
-  it("leaves the token endpoints alone and keys unknown routes by method and path, without a prediction", () => {
+  it("leaves the token endpoints alone and keys /v2/ and unknown routes by method and path, without a prediction", () => {
     expect(at("POST", "/oauth2/token")).toBeUndefined();
     expect(at("GET", "/v2/")).toEqual({ key: "GET /v2/" });
     expect(at("GET", "/somewhere/else")).toEqual({ key: "GET /somewhere/else" });

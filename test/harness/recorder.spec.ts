@@ -6,11 +6,11 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { createDefaultHttpClient, type HttpClient } from "@azure/core-rest-pipeline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { entryRequestBody, loadRecording, PlaybackHttpClient, RecordingHttpClient } from "../../utils/playback.js";
-import { makeTempDir } from "../../utils/processCleanup.js";
-import { headerValue, sha256Digest } from "../../utils/recordingFormat.js";
-import { distributionRegistryAvailable, startDistributionRegistry, type RunningRegistry } from "../../utils/registry.js";
-import { readAll, send, STREAM_ALL } from "./support.js";
+import { entryRequestBody, loadRecording, PlaybackHttpClient, RecordingHttpClient } from "../utils/playback.js";
+import { makeTempDir } from "../utils/processCleanup.js";
+import { headerValue, sha256Digest } from "../utils/recordingFormat.js";
+import { distributionRegistryAvailable, startDistributionRegistry, type RunningRegistry } from "../utils/registry.js";
+import { readAll, send, STREAM_ALL } from "./pipelineSend.js";
 
 interface Observed {
   status: number;

@@ -1,9 +1,9 @@
 import { Readable } from "node:stream";
 import { isRestError } from "@azure/core-rest-pipeline";
 import { describe, expect, it } from "vitest";
-import { PlaybackHttpClient, type RecordedEntry, type Recording } from "../../utils/playback.js";
-import { decodeBody, sha256Digest } from "../../utils/recordingFormat.js";
-import { readAll, send, STREAM_ALL } from "./support.js";
+import { PlaybackHttpClient, type RecordedEntry, type Recording } from "../utils/playback.js";
+import { decodeBody, sha256Digest } from "../utils/recordingFormat.js";
+import { readAll, send, STREAM_ALL } from "./pipelineSend.js";
 
 function entry(method: string, uri: string, overrides: Partial<RecordedEntry> = {}): RecordedEntry {
   return {
@@ -63,7 +63,7 @@ describe("PlaybackHttpClient matching", () => {
     await expect(send("https://h/v2/", {}, client)).rejects.toThrow(/all 3 entries are consumed/);
   });
 
-  it("throws a RestError naming the request and the next expected entry", async () => {
+  it("rejects with a RestError naming the request and the next expected entry", async () => {
     const client = new PlaybackHttpClient(
       recording(entry("GET", "https://h/v2/a/tags/list?n=2"), entry("DELETE", "https://h/v2/a/manifests/x")),
     );

@@ -3,9 +3,9 @@ import { readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
-import { makeTempDir } from "../../utils/processCleanup.js";
-import { sha256Digest } from "../../utils/recordingFormat.js";
-import { distributionRegistryAvailable, startDistributionRegistry, type RunningRegistry } from "../../utils/registry.js";
+import { makeTempDir } from "../utils/processCleanup.js";
+import { sha256Digest } from "../utils/recordingFormat.js";
+import { distributionRegistryAvailable, startDistributionRegistry, type RunningRegistry } from "../utils/registry.js";
 import {
   dockerReference,
   OCI_MANIFEST,
@@ -15,8 +15,8 @@ import {
   skopeoCopy,
   writeOciLayout,
   type OciImageInput,
-} from "../../utils/skopeo.js";
-import { send } from "./support.js";
+} from "../utils/skopeo.js";
+import { send } from "./pipelineSend.js";
 
 /** Fresh layer digests every run: skopeo's blob-info cache would otherwise turn pushes into mounts. */
 function image(): OciImageInput {
@@ -28,7 +28,7 @@ function image(): OciImageInput {
 }
 
 describe("OCI image layouts", () => {
-  it("round-trip through writeOciLayout and readOciLayout", async () => {
+  it("round-trip through writeOciLayout and readOciLayout, which refuses a tag the layout lacks", async () => {
     const dir = makeTempDir("acr-test-layout-");
     const input = image();
     const written = await writeOciLayout(dir, input, "v1");
@@ -88,7 +88,7 @@ describe.skipIf(!skopeoAvailable() || !distributionRegistryAvailable())(
       await roundTrip(registry);
     });
 
-    it("does the same over https with Basic credentials", async () => {
+    it("pushes and pulls back over https with Basic credentials, and is refused without them", async () => {
       const registry = await startDistributionRegistry({ tls: true, htpasswd: { user: "u", password: "p" } });
       registries.push(registry);
       await roundTrip(registry, "u:p");

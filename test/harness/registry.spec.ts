@@ -2,8 +2,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { distributionRegistryAvailable, startDistributionRegistry, type RunningRegistry } from "../../utils/registry.js";
-import { send } from "./support.js";
+import { distributionRegistryAvailable, startDistributionRegistry, type RunningRegistry } from "../utils/registry.js";
+import { send } from "./pipelineSend.js";
 
 const started: RunningRegistry[] = [];
 
@@ -42,7 +42,7 @@ describe.skipIf(!distributionRegistryAvailable())("startDistributionRegistry (ne
     expect(a.dataDir).not.toBe(b.dataDir);
   });
 
-  it("serves https with a certificate the returned CA verifies", async () => {
+  it("serves https with a certificate the returned CA verifies, and is refused without that CA", async () => {
     const registry = await start({ tls: true });
     expect(registry.endpoint).toBe(`https://127.0.0.1:${registry.port}`);
     expect(registry.caCert).toMatch(/^-----BEGIN CERTIFICATE-----/);
@@ -87,7 +87,7 @@ describe.skipIf(!distributionRegistryAvailable())("startDistributionRegistry (ne
     expect((await send(`${disabled.endpoint}/v2/a/blobs/${digest}`, { method: "DELETE" })).status).toBe(405);
   });
 
-  it("stops: the port closes and the storage folder goes", async () => {
+  it("stops, idempotently: the process exits and the storage folder goes", async () => {
     const registry = await start();
     await send(`${registry.endpoint}/v2/x/blobs/uploads/`, { method: "POST" });
     expect(existsSync(registry.dataDir)).toBe(true);
@@ -99,7 +99,7 @@ describe.skipIf(!distributionRegistryAvailable())("startDistributionRegistry (ne
     expect(processAlive(registry.pid)).toBe(false);
   });
 
-  it("kills a registry its process forgot to stop when that process exits", () => {
+  it("kills a registry its process forgot to stop, and removes its storage, when that process exits", () => {
     const script = [
       `import { startDistributionRegistry } from ${JSON.stringify(path.resolve("test/utils/registry.ts"))};`,
       "const registry = await startDistributionRegistry();",

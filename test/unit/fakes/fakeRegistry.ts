@@ -9,6 +9,7 @@ import {
   type PipelineResponse,
   type RawHttpHeaders,
 } from "@azure/core-rest-pipeline";
+import { ContainerRegistryContentClient, type ContainerRegistryContentClientOptions } from "../../../src/index.js";
 import { bodyChunks } from "../../utils/requestBody.js";
 
 export const ENDPOINT = "https://registry.test";
@@ -172,3 +173,19 @@ export function error(status: number, code: string, message = code.toLowerCase()
 }
 
 export { sha256 };
+
+/** A fake registry and a content client for `library/test` on it, without retries. */
+export function fakeContentClient(
+  registryOptions: FakeRegistryOptions = {},
+  clientOptions: ContainerRegistryContentClientOptions = {},
+): { registry: FakeRegistry; client: ContainerRegistryContentClient } {
+  const registry = new FakeRegistry(registryOptions);
+  const client = new ContainerRegistryContentClient(ENDPOINT, "library/test", { httpClient: registry, retryOptions: { maxRetries: 0 }, ...clientOptions });
+  return { registry, client };
+}
+
+export async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const part of stream) parts.push(part as Buffer);
+  return Buffer.concat(parts);
+}

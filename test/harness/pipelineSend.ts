@@ -1,4 +1,5 @@
-// Shared by the helper tests: one way to send a request, through core-rest-pipeline as the library does.
+// Shared by the harness specs of the recorder, playback, fault proxy, registry launcher and skopeo:
+// one way to send a request, through core-rest-pipeline as the library does.
 import {
   createDefaultHttpClient,
   createHttpHeaders,
@@ -8,7 +9,7 @@ import {
   type PipelineResponse,
 } from "@azure/core-rest-pipeline";
 import type { Readable } from "node:stream";
-import { sha256Digest } from "../../utils/recordingFormat.js";
+import { sha256Digest } from "../utils/recordingFormat.js";
 
 export type SendOptions = Omit<PipelineRequestOptions, "url" | "headers"> & { headers?: Record<string, string> };
 

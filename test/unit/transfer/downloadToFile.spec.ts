@@ -1,24 +1,21 @@
 // downloadBlobToFile with an HttpClient of the caller's (here the in-process fake registry): the
 // bodies are plain streams, so this covers the file logic (temporary file, rename, cleanup,
 // resumes, write staging) apart from the static-buffer client.
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { open } from "node:fs/promises";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { AbortError } from "@azure/abort-controller";
-import { StagedFileWriter } from "../../../src/transfer/stagedFileWriter.js";
-import { ContainerRegistryContentClient, DigestMismatchError } from "../../../src/index.js";
+import { DigestMismatchError } from "../../../src/index.js";
 import { makeTempDir } from "../../utils/processCleanup.js";
-import { ENDPOINT, FakeRegistry, sha256 } from "./fakeRegistry.js";
+import { fakeContentClient, sha256 } from "../fakes/fakeRegistry.js";
 
 const blob = Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 13 + (i >> 8)) & 0xff));
 const digest = sha256(blob);
 
 function setup() {
-  const registry = new FakeRegistry();
+  const { registry, client } = fakeContentClient();
   registry.blobs.set(digest, blob);
-  const client = new ContainerRegistryContentClient(ENDPOINT, "library/test", { httpClient: registry, retryOptions: { maxRetries: 0 } });
   const dir = makeTempDir("acr-test-download-");
   return { registry, client, dir, file: path.join(dir, "blob.bin") };
 }
@@ -119,42 +116,11 @@ describe("downloadBlobToFile", () => {
     expect(registry.count("GET")).toBe(1);
   });
 
-  it("refuses a file path that is not a non-empty string before any request", async () => {
+  it("refuses a file path that is not a non-empty string, and a malformed digest, before any request", async () => {
     const { registry, client } = setup();
     expect(() => client.downloadBlobToFile(digest, "")).toThrow(TypeError);
     expect(() => client.downloadBlobToFile(digest, 42 as unknown as string)).toThrow(TypeError);
     expect(() => client.downloadBlobToFile("sha256:nothex", "x")).toThrow(RangeError);
     expect(registry.requests).toHaveLength(0);
-  });
-});
-
-describe("StagedFileWriter", () => {
-  it("writes bytes given in pieces of any size, across its staging buffers, in order", async () => {
-    const file = path.join(makeTempDir("acr-test-staged-"), "out");
-    const handle = await open(file, "w");
-    const data = Buffer.concat(Array.from({ length: 40 }, (_, i) => Buffer.alloc(100_000 + i * 1000, i)));
-    const writer = new StagedFileWriter(handle);
-    for (let offset = 0, size = 1; offset < data.length; offset += size, size = (size * 7 + 3) % 300_000) {
-      // Each piece is only valid until its call (or promise) settles: clobber it afterwards.
-      const piece = Buffer.from(data.subarray(offset, offset + size));
-      await writer.write(piece);
-      piece.fill(0xee);
-    }
-    await writer.end();
-    await handle.close();
-    expect(readFileSync(file).equals(data)).toBe(true);
-  });
-
-  it("reports a failed write on the next call", async () => {
-    const file = path.join(makeTempDir("acr-test-staged-"), "out");
-    writeFileSync(file, "");
-    const handle = await open(file, "r");
-    const writer = new StagedFileWriter(handle);
-    const pending = writer.write(Buffer.alloc(1024 * 1024));
-    expect(pending).toBeUndefined();
-    await expect(writer.end()).rejects.toMatchObject({ code: "EBADF" });
-    expect(() => writer.check()).toThrow();
-    await handle.close();
-    expect(existsSync(file)).toBe(true);
   });
 });

@@ -1,11 +1,11 @@
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { AbortError } from "@azure/abort-controller";
-import { createHttpHeaders, createPipelineRequest, RestError, type PipelineResponse } from "@azure/core-rest-pipeline";
-import { positionOf, type BlobOpener, type OpenedBlob } from "../../../src/transfer/openedBlob.js";
+import { RestError } from "@azure/core-rest-pipeline";
+import type { BlobOpener, OpenedBlob } from "../../../src/transfer/openedBlob.js";
 import { VerifyingBlobStream } from "../../../src/transfer/verifyingBlobStream.js";
 import { DigestMismatchError } from "../../../src/index.js";
-import { sha256 } from "./fakeRegistry.js";
+import { readAll, sha256 } from "../fakes/fakeRegistry.js";
 
 const blob = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 7) & 0xff));
 const digest = sha256(blob);
@@ -26,12 +26,6 @@ function body(bytes: Buffer, failAfter?: number): Readable {
       offset = next;
     },
   });
-}
-
-async function readAll(stream: Readable): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const part of stream) parts.push(part as Buffer);
-  return Buffer.concat(parts);
 }
 
 function stream(first: OpenedBlob, open: BlobOpener, extra: Partial<ConstructorParameters<typeof VerifyingBlobStream>[0]> = {}) {
@@ -156,33 +150,5 @@ describe("VerifyingBlobStream", () => {
     controller.abort();
     expect(await failure).toBeInstanceOf(AbortError);
     expect(slow.destroyed).toBe(true);
-  });
-});
-
-function response(status: number, headers: Record<string, string>, bodyBytes = Buffer.alloc(0)): PipelineResponse {
-  const request = createPipelineRequest({ url: "https://registry.test/v2/a/blobs/sha256:0" });
-  return { request, status, headers: createHttpHeaders(headers), readableStreamBody: Readable.from([bodyBytes]) };
-}
-
-describe("positionOf", () => {
-  it("reads the start of a 206 from Content-Range and the total size", () => {
-    expect(positionOf(response(206, { "content-range": "bytes 100-199/200" }), 100)).toMatchObject({ skip: 0, totalBytes: 200 });
-    expect(positionOf(response(206, { "content-range": "bytes 90-199/*" }), 100)).toMatchObject({ skip: 10, totalBytes: undefined });
-  });
-
-  it("skips the offset of a 200 answer to a Range request", () => {
-    expect(positionOf(response(200, { "content-length": "200" }), 100)).toMatchObject({ skip: 100, totalBytes: 200 });
-  });
-
-  it("refuses a 206 that starts past the offset or has no Content-Range", () => {
-    expect(() => positionOf(response(206, { "content-range": "bytes 150-199/200" }), 100)).toThrow(/Content-Range/);
-    expect(() => positionOf(response(206, {}), 100)).toThrow(/Content-Range/);
-  });
-
-  it("turns other statuses into RestErrors", () => {
-    const notFound = response(404, { "content-type": "application/json" });
-    notFound.readableStreamBody = undefined;
-    notFound.bodyAsText = JSON.stringify({ errors: [{ code: "BLOB_UNKNOWN", message: "blob unknown to registry" }] });
-    expect(() => positionOf(notFound, 0)).toThrow(expect.objectContaining({ statusCode: 404, code: "BLOB_UNKNOWN" }));
   });
 });

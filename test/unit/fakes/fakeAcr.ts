@@ -1,5 +1,6 @@
 // An in-process stand-in for ACR's authentication, as an HttpClient: enough of the challenge,
-// exchange and token endpoints to count requests and check what the client sends.
+// exchange and token endpoints to count requests and check what the client sends. Its metadata API
+// knows one repository, `hello` (others are unknown: 404); deletes are answered 202, as ACR does.
 import {
   createHttpHeaders,
   type HttpClient,
@@ -7,7 +8,7 @@ import {
   type PipelineResponse,
 } from "@azure/core-rest-pipeline";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
-import { requiredAccessForRequest } from "../../../src/protocol/acrAccess.js";
+import { classifyPath, decodePath, requiredAccessForRequest } from "../../../src/protocol/acrAccess.js";
 import { formatScopes, scopeCovers } from "../../../src/protocol/scopes.js";
 
 export function base64url(value: unknown): string {
@@ -27,6 +28,8 @@ export interface FakeAcrOptions {
   /** Delay before answering token requests, to let concurrent requests pile up. */
   tokenDelayMs?: number;
   allowAnonymous?: boolean;
+  /** Anonymous tokens grant reads only (pull, metadata_read, the catalog), as ACR's anonymous pull does. */
+  readOnlyAnonymous?: boolean;
   /** Realm advertised in challenges; the client must ignore it and use the registry's own host. */
   realm?: string;
   /** A scope the registry asks for instead of ACR's usual one on some routes (undefined: the usual one). */
@@ -44,6 +47,13 @@ interface SentRequest {
 /** Scope ACR asks for on a request: the rule the client predicts with (checked against real ACR in test/recordings/acr). */
 function requiredScope(method: string, path: string): string {
   return formatScopes(requiredAccessForRequest(method, path) ?? []);
+}
+
+/** What a read-only (anonymous pull) token grants of `scope`: its read actions, the catalog. */
+function readOnly(scope: string): string {
+  if (scope.startsWith("registry:")) return scope;
+  const [type, name, actions] = scope.split(":");
+  return `${type}:${name}:${actions!.split(",").filter((action) => action === "pull" || action === "metadata_read").join(",")}`;
 }
 
 export class FakeAcr implements HttpClient {
@@ -102,6 +112,11 @@ export class FakeAcr implements HttpClient {
     if (!grant || (grant.exp !== undefined && grant.exp * 1000 <= this.now())) return this.challenge(request, scope, "invalid_token");
     if (!scopeCovers(grant.scope, scope)) return this.challenge(request, scope, "insufficient_scope");
     if (request.method === "POST" && url.searchParams.has("mount")) return this.json(request, 201, {});
+    const resource = classifyPath(decodePath(url.pathname));
+    if (resource.kind === "metadata" && resource.repository !== "hello") {
+      return this.json(request, 404, { errors: [{ code: "NAME_UNKNOWN", message: "repository name not known to registry" }] });
+    }
+    if (request.method === "DELETE") return this.json(request, 202, {});
     return this.json(request, 200, url.pathname.endsWith("_catalog") ? { repositories: ["hello"] } : {
       registry: this.service, imageName: "hello", createdTime: "2024-01-01T00:00:00Z", lastUpdateTime: "2024-01-01T00:00:00Z",
       manifestCount: 1, tagCount: 1, changeableAttributes: { deleteEnabled: true, writeEnabled: true, readEnabled: true, listEnabled: true },
@@ -123,7 +138,7 @@ export class FakeAcr implements HttpClient {
     if (!anonymous && !(grantType === "refresh_token" && this.refreshTokens.has(form.get("refresh_token") ?? ""))) {
       return this.json(request, 401, { errors: [{ code: "UNAUTHORIZED", message: "bad refresh token" }] });
     }
-    const scope = form.get("scope")!;
+    const scope = anonymous && this.options.readOnlyAnonymous ? readOnly(form.get("scope")!) : form.get("scope")!;
     const lifetime = this.options.accessTokenLifetime;
     const exp = lifetime === undefined ? undefined : Math.floor(this.now() / 1000) + lifetime;
     const token = exp === undefined ? `opaque-access-secret-${this.issued++}` : fakeJwt({ exp, scope, jti: `access-secret-${this.issued++}` });

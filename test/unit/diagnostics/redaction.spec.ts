@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { redactSecrets, redactUrl } from "../../../src/diagnostics/redaction.js";
+
+describe("redactSecrets", () => {
+  it("redacts query values except the safe ones, wherever a URL appears in a line", () => {
+    const line = `"location": "https://x.blob.core.windows.net/d/data?se=2030&sig=abc%2Bdef&sp=r", next </v2/_catalog?last=a&n=2>`;
+    expect(redactSecrets(line)).toBe(`"location": "https://x.blob.core.windows.net/d/data?se=REDACTED&sig=REDACTED&sp=REDACTED", next </v2/_catalog?last=a&n=2>`);
+    expect(redactSecrets("/v2/a/blobs/uploads/u?_nouploadcache=false&_state=SECRET")).toBe("/v2/a/blobs/uploads/u?_nouploadcache=REDACTED&_state=REDACTED");
+  });
+
+  it("redacts credentials and token fields of headers, forms and JSON", () => {
+    expect(redactSecrets("authorization: Bearer eyJ.abc.def")).toBe("authorization: Bearer REDACTED");
+    expect(redactSecrets("Basic dXNlcjpwYXNz")).toBe("Basic REDACTED");
+    expect(redactSecrets("grant_type=refresh_token&refresh_token=eyJx.y.z&scope=s")).toBe("grant_type=refresh_token&refresh_token=REDACTED&scope=REDACTED");
+    expect(redactSecrets('{"access_token": "secret-value", "other": 1}')).toBe('{"access_token": "REDACTED", "other": 1}');
+  });
+});
+
+describe("redactUrl", () => {
+  it("keeps the path and the safe parameters (n, last, digest), redacting every other query value", () => {
+    expect(redactUrl("https://r.io/v2/a/tags/list?n=5&last=b&token=x")).toBe("https://r.io/v2/a/tags/list?n=5&last=b&token=REDACTED");
+    expect(redactUrl("https://r.io/v2/a/blobs/uploads/x?_state=abc&digest=sha256:1")).toBe(
+      "https://r.io/v2/a/blobs/uploads/x?_state=REDACTED&digest=sha256%3A1",
+    );
+  });
+});
