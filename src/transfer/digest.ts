@@ -1,5 +1,4 @@
 import { createHash, type Hash } from "node:crypto";
-import { Transform, type TransformCallback } from "node:stream";
 import { DigestMismatchError } from "../errors/digestMismatchError.js";
 
 /** Digest algorithms the client can verify (the OCI spec registers sha256 and sha512). */
@@ -49,53 +48,6 @@ export function assertDigestMatches(what: string, expected: string, actual: stri
 export function toBuffer(chunk: Uint8Array | string): Buffer {
   if (typeof chunk === "string") return Buffer.from(chunk);
   return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-}
-
-const STREAM_HIGH_WATER_MARK = 1024 * 1024;
-
-/**
- * Passes bytes through unchanged while hashing and counting them, so an upload body is hashed
- * exactly once, on its way to the socket. With `expectedBytes`, a source that yields more or fewer
- * bytes than announced fails the stream instead of sending a body that contradicts Content-Length.
- */
-export class HashingTransform extends Transform {
-  bytes = 0;
-  private readonly digester = new Digester();
-  private result?: string;
-
-  constructor(
-    private readonly expectedBytes?: number,
-    private readonly onBytes?: (bytes: number) => void,
-  ) {
-    super({ highWaterMark: STREAM_HIGH_WATER_MARK });
-  }
-
-  override _transform(chunk: Uint8Array | string, _encoding: BufferEncoding, callback: TransformCallback): void {
-    const buffer = toBuffer(chunk);
-    this.bytes += buffer.length;
-    if (this.expectedBytes !== undefined && this.bytes > this.expectedBytes) {
-      callback(new RangeError(`The upload source yielded more than the ${this.expectedBytes} bytes announced by sizeInBytes`));
-      return;
-    }
-    this.digester.update(buffer);
-    this.onBytes?.(this.bytes);
-    callback(null, buffer);
-  }
-
-  override _flush(callback: TransformCallback): void {
-    if (this.expectedBytes !== undefined && this.bytes !== this.expectedBytes) {
-      callback(new RangeError(`The upload source ended after ${this.bytes} of the ${this.expectedBytes} bytes announced by sizeInBytes`));
-      return;
-    }
-    this.result = this.digester.digest();
-    callback();
-  }
-
-  /** The digest of everything that passed; only available once the stream has ended. */
-  digest(): string {
-    if (this.result === undefined) throw new Error("The upload body has not been read to its end");
-    return this.result;
-  }
 }
 
 /**

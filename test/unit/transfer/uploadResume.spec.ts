@@ -7,7 +7,7 @@ import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import type { PipelineRequest } from "@azure/core-rest-pipeline";
 import { ContainerRegistryContentClient, isRestError, type ContainerRegistryContentClientOptions } from "../../../src/index.js";
-import { ENDPOINT, error, FakeRegistry, sha256, type Reply } from "../content/fakeRegistry.js";
+import { ENDPOINT, error, FakeRegistry, sha256, type Reply } from "../fakes/fakeRegistry.js";
 
 const MiB = 1024 * 1024;
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { ContainerRegistryContentClient } from "../../../src/index.js";
 import { captureLogs } from "../../utils/logCapture.js";
-import { ENDPOINT, error, FakeRegistry, sha256 } from "../content/fakeRegistry.js";
+import { ENDPOINT, error, FakeRegistry, sha256 } from "../fakes/fakeRegistry.js";
 
 const OTHER_HOST = "https://uploads.other.test";
 
