@@ -6,5 +6,6 @@ export type { BlobContent } from "./transfer/uploadSource.js";
 export { KnownContainerRegistryAudience, type ContainerRegistryClientOptions } from "./http/clientOptions.js";
 export { KnownManifestMediaType } from "./protocol/mediaTypes.js";
 export { DigestMismatchError } from "./errors/digestMismatchError.js";
+export { KnownTransferErrorCode } from "./errors/transferErrors.js";
 export { RestError, isRestError } from "@azure/core-rest-pipeline";
 export type { PagedAsyncIterableIterator, PageSettings } from "@azure/core-paging";

@@ -7,6 +7,7 @@ import { rm } from "node:fs/promises";
 import path from "node:path";
 import { open as openRawNode } from "../contenders/node.mjs";
 import { MiB, OCI_CONFIG, OCI_MANIFEST, writeImageLayout, writeUniqueBlob } from "./data.mjs";
+import { makeFaultScenarios } from "./faults.mjs";
 import { cloneTag, dropBlobData } from "./registry.mjs";
 
 const BLOB_CONTENDERS = ["library", "official", "node", "curl"];
@@ -209,7 +210,7 @@ function listTags(count) {
   };
 }
 
-/** The scenarios of a full run, or of `--small` (64 MiB blobs, a 64 MiB image). */
+/** The scenarios of a full run, or of `--small` (64 MiB blobs, a 64 MiB image; smaller fault runs). */
 export function makeScenarios({ small }) {
   const sizes = small ? [64 * MiB] : [64 * MiB, 512 * MiB, 1024 * MiB];
   const image = { layerCount: 8, layerSize: (small ? 8 : 32) * MiB };
@@ -220,5 +221,6 @@ export function makeScenarios({ small }) {
     pull(image),
     getManifest(200, image),
     listTags(5000),
+    ...makeFaultScenarios({ small }),
   ];
 }
