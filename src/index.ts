@@ -5,6 +5,16 @@ export * from "./content/index.js";
 export type { BlobContent } from "./transfer/uploadSource.js";
 export { KnownContainerRegistryAudience, type ContainerRegistryClientOptions } from "./http/clientOptions.js";
 export { KnownManifestMediaType } from "./protocol/mediaTypes.js";
+export { parseImageReference, type ImageReference, type ParseImageReferenceOptions } from "./protocol/imageReference.js";
+export type { RegistryCredential } from "./auth/registryCredential.js";
+export {
+  DockerConfigCredential,
+  type DockerConfigCredentialOptions,
+  type DockerCredentials,
+  type GetDockerCredentialsOptions,
+} from "./auth/dockerConfig/dockerConfigCredential.js";
+export { DockerCredentialError, type DockerCredentialErrorCode } from "./auth/dockerConfig/dockerCredentialError.js";
+export { AzureNamedKeyCredential, type NamedKeyCredential } from "@azure/core-auth";
 export { DigestMismatchError } from "./errors/digestMismatchError.js";
 export { KnownTransferErrorCode } from "./errors/transferErrors.js";
 export { RestError, isRestError } from "@azure/core-rest-pipeline";

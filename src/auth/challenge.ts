@@ -17,7 +17,8 @@ export interface BearerChallenge {
 /**
  * Parses a `WWW-Authenticate` header per RFC 9110: several challenges may share one header,
  * parameter values may be tokens or quoted strings with backslash escapes, and commas inside
- * quotes (as in `scope="repository:a:pull,push"`) do not split parameters.
+ * quotes (as in `scope="repository:a:pull,push"`) do not split parameters. Repeated `scope`
+ * parameters are joined with spaces, as one space-separated list.
  */
 export function parseWwwAuthenticate(header: string): AuthChallenge[] {
   const challenges: AuthChallenge[] = [];
@@ -66,7 +67,9 @@ export function parseWwwAuthenticate(header: string): AuthChallenge[] {
       i++; // "="
       skip(" \t");
       const value = header[i] === '"' ? readQuoted() : readToken();
-      challenge.params[name.toLowerCase()] = value;
+      const key = name.toLowerCase();
+      // Several scope parameters are several scopes; any other repeated parameter keeps its last value.
+      challenge.params[key] = key === "scope" && challenge.params.scope ? `${challenge.params.scope} ${value}` : value;
       skip(" \t");
       if (header[i] === ",") i++;
     }
@@ -81,4 +84,11 @@ export function findBearerChallenge(header: string | undefined): BearerChallenge
   if (!bearer) return undefined;
   const { realm, service, scope, error } = bearer.params;
   return { realm, service, scope, error };
+}
+
+/** Whether a 401's `WWW-Authenticate` asks for Basic credentials (and for no Bearer token). */
+export function isBasicChallenge(header: string | undefined): boolean {
+  if (!header) return false;
+  const schemes = parseWwwAuthenticate(header).map((c) => c.scheme.toLowerCase());
+  return schemes.includes("basic") && !schemes.includes("bearer");
 }

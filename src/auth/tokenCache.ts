@@ -1,3 +1,8 @@
+/** The distribution token spec's lifetime for a token that states none (`expires_in` absent, an opaque token). */
+export const DEFAULT_TOKEN_LIFETIME_MS = 60_000;
+/** How early access tokens are renewed at most (see scheduleRenewal). */
+export const ACCESS_TOKEN_RENEWAL_MARGIN_MS = 30_000;
+
 /** A token, when it expires and when it should be renewed (both ms since the epoch). */
 export interface CachedToken {
   token: string;

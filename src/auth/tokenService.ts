@@ -4,14 +4,9 @@ import type { OperationOptions } from "@azure/core-client";
 import type { AcrAccessToken, GeneratedClient } from "../generated/index.js";
 import { DEFAULT_TOKEN_SCOPE } from "../constants.js";
 import { logger } from "../diagnostics/logger.js";
-import { raceAbort } from "../errors/abort.js";
 import { readJwtExpiry } from "./jwt.js";
-import { scheduleRenewal, TokenCache, type CachedToken } from "./tokenCache.js";
-import { scopeCovers } from "../protocol/scopes.js";
+import { ACCESS_TOKEN_RENEWAL_MARGIN_MS, DEFAULT_TOKEN_LIFETIME_MS, scheduleRenewal, TokenCache, type CachedToken } from "./tokenCache.js";
 
-/** The distribution token spec's default lifetime for a token that states none (RFC-less, opaque tokens). */
-const DEFAULT_TOKEN_LIFETIME_MS = 60_000;
-const ACCESS_TOKEN_RENEWAL_MARGIN_MS = 30_000;
 const REFRESH_TOKEN_RENEWAL_MARGIN_MS = 5 * 60_000;
 
 export interface AcrTokenServiceOptions {
@@ -24,14 +19,15 @@ export interface AcrTokenServiceOptions {
 }
 
 /**
- * Obtains ACR access tokens on the registry's own host (the challenge's realm is never followed):
- * Entra token → `/oauth2/exchange` → refresh token (cached per service, renewed before its
- * `exp`) → `/oauth2/token` → access token (cached per service and scope). Anonymous clients skip the
- * exchange. Concurrent requests for the same token share one round trip.
+ * ACR's own token flow, on the registry's own host (the challenge's realm is never followed, so an
+ * Entra token cannot be sent anywhere else): Entra token → `/oauth2/exchange` → refresh token
+ * (cached per service, renewed before its `exp`) → `/oauth2/token` → access token. Anonymous
+ * clients skip the exchange (`grant_type=password` without a refresh token). Access tokens are
+ * cached by the client's `AccessTokens`; concurrent exchanges for one service share one
+ * round trip.
  */
 export class AcrTokenService {
   private readonly refreshTokens: TokenCache;
-  private readonly accessTokens: TokenCache;
   private readonly now: () => number;
 
   constructor(
@@ -41,38 +37,14 @@ export class AcrTokenService {
   ) {
     this.now = options.now ?? Date.now;
     this.refreshTokens = new TokenCache(this.now);
-    this.accessTokens = new TokenCache(this.now);
   }
 
   get isAnonymous(): boolean {
     return this.options.credential === undefined;
   }
 
-  /** A fresh cached access token that grants `scope`, and the scope it was issued for. */
-  findCachedAccessToken(service: string, scope: string): { token: string; scope: string } | undefined {
-    const exact = this.accessTokens.peek(accessKey(service, scope));
-    if (exact) return { token: exact.token, scope };
-    const prefix = accessKey(service, "");
-    for (const [key, cached] of this.accessTokens.entries()) {
-      const granted = key.slice(prefix.length);
-      if (key.startsWith(prefix) && scopeCovers(granted, scope)) return { token: cached.token, scope: granted };
-    }
-    return undefined;
-  }
-
-  async getAccessToken(service: string, scope: string, options: OperationOptions = {}): Promise<string> {
-    const pending = this.accessTokens.getOrFetch(accessKey(service, scope), () => this.fetchAccessToken(service, scope, options));
-    // The fetch is shared with concurrent callers: one caller's abort ends its own wait, not the fetch.
-    return (await raceAbort(pending, options.abortSignal)).token;
-  }
-
-  /** Forgets an access token the registry rejected, so the next request fetches a new one. */
-  invalidateAccessToken(service: string, scope: string): void {
-    this.accessTokens.delete(accessKey(service, scope));
-  }
-
-
-  private async fetchAccessToken(service: string, scope: string, options: OperationOptions): Promise<CachedToken> {
+  /** Requests a new access token for `scope` (the caller caches it). */
+  async fetchAccessToken(service: string, scope: string, options: OperationOptions = {}): Promise<CachedToken> {
     // Shared by concurrent callers: never bound to one caller's abort signal.
     const shared: OperationOptions = { tracingOptions: options.tracingOptions };
     const requestToken = async (): Promise<AcrAccessToken> => {
@@ -126,7 +98,6 @@ export class AcrTokenService {
     return scheduleRenewal(token, exp !== undefined ? exp * 1000 : now + DEFAULT_TOKEN_LIFETIME_MS, now, margin);
   }
 
-
   /**
    * Token requests carry secrets in their form bodies. A failure is rethrown as a new `RestError`
    * holding status, code and message only, so that neither the request nor the response (whose
@@ -141,8 +112,4 @@ export class AcrTokenService {
       throw new RestError(`Token request to ${endpoint} failed: ${error.message}`, { code: error.code, statusCode: error.statusCode });
     }
   }
-}
-
-function accessKey(service: string, scope: string): string {
-  return `${service}\n${scope}`;
 }

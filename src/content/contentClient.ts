@@ -1,12 +1,12 @@
-import type { TokenCredential } from "@azure/core-auth";
 import { createDefaultHttpClient } from "@azure/core-rest-pipeline";
 import type { PagedAsyncIterableIterator } from "@azure/core-paging";
 import { traceOperation } from "../diagnostics/tracing.js";
-import { connectToRegistry, credentialAndOptions } from "../http/registryConnection.js";
+import { connectToRegistry, credentialAndOptions, type RegistryCredential } from "../http/registryConnection.js";
 import { RegistryTransport } from "../http/registryTransport.js";
 import { StaticBufferHttpClient } from "../http/staticBuffer/staticBufferHttpClient.js";
 import { fetchOciListPage } from "../paging/ociListPage.js";
 import { createPagedIterator, type Page } from "../paging/pagedIterator.js";
+import type { ImageReference } from "../protocol/imageReference.js";
 import { assertDigest, assertRepositoryName, assertTag, assertTagOrDigest, isDigest } from "../protocol/assertions.js";
 import { digestAlgorithm } from "../transfer/digest.js";
 import { DEFAULT_IDLE_TIMEOUT_MS } from "../transfer/idleTimer.js";
@@ -68,10 +68,11 @@ export class ContainerRegistryContentClient {
    * Creates a client of one repository.
    * @param endpoint - The registry, e.g. `https://myregistry.azurecr.io` (the scheme defaults to https).
    * @param repositoryName - The repository, e.g. `library/hello-world`.
-   * @param credential - A Microsoft Entra credential; omit it for anonymous access.
+   * @param credential - A Microsoft Entra credential (ACR), an `AzureNamedKeyCredential` (username and
+   *   password or token) or a {@link DockerConfigCredential}; omit it for anonymous access.
    * @param options - Pipeline options and upload settings.
    */
-  constructor(endpoint: string, repositoryName: string, credential?: TokenCredential, options?: ContainerRegistryContentClientOptions);
+  constructor(endpoint: string, repositoryName: string, credential?: RegistryCredential, options?: ContainerRegistryContentClientOptions);
   /**
    * Creates a client with anonymous access to one repository.
    * @param endpoint - The registry, e.g. `https://myregistry.azurecr.io` (the scheme defaults to https).
@@ -79,12 +80,31 @@ export class ContainerRegistryContentClient {
    * @param options - Pipeline options and upload settings.
    */
   constructor(endpoint: string, repositoryName: string, options?: ContainerRegistryContentClientOptions);
+  /**
+   * Creates a client of the repository an image reference names, on its registry's endpoint
+   * (`https://<registry>`; Docker Hub's for `docker.io`). The reference's tag or digest is not
+   * part of the client: pass `reference.tagOrDigest` to {@link ContainerRegistryContentClient.getManifest}.
+   *
+   * ```ts
+   * const reference = parseImageReference("ghcr.io/owner/app:v1");
+   * const client = new ContainerRegistryContentClient(reference, new DockerConfigCredential());
+   * const { manifest } = await client.getManifest(reference.tagOrDigest);
+   * ```
+   * @param reference - What {@link parseImageReference} returns.
+   * @param credential - Any {@link RegistryCredential}; omit it for anonymous access.
+   * @param options - Pipeline options and upload settings.
+   */
+  constructor(reference: ImageReference, credential?: RegistryCredential, options?: ContainerRegistryContentClientOptions);
+  /** Creates a client with anonymous access to the repository an image reference names. */
+  constructor(reference: ImageReference, options?: ContainerRegistryContentClientOptions);
   constructor(
-    endpoint: string,
-    repositoryName: string,
-    credentialOrOptions?: TokenCredential | ContainerRegistryContentClientOptions,
-    clientOptions?: ContainerRegistryContentClientOptions,
+    endpointOrReference: string | ImageReference,
+    ...rest: [(string | RegistryCredential | ContainerRegistryContentClientOptions)?, (RegistryCredential | ContainerRegistryContentClientOptions)?, ContainerRegistryContentClientOptions?]
   ) {
+    const byReference = typeof endpointOrReference === "object" && endpointOrReference !== null;
+    const endpoint = byReference ? endpointOrReference.endpoint : endpointOrReference;
+    const repositoryName = byReference ? endpointOrReference.repository : rest.shift();
+    const [credentialOrOptions, clientOptions] = rest as [RegistryCredential | ContainerRegistryContentClientOptions | undefined, ContainerRegistryContentClientOptions | undefined];
     assertRepositoryName(repositoryName);
     const { credential, options } = credentialAndOptions(credentialOrOptions, clientOptions);
     const { uploadChunkSizeInBytes, idleTimeoutInMs, ...registryOptions } = options;

@@ -2,7 +2,7 @@ import type { Debugger } from "@azure/logger";
 import { logger } from "./logger.js";
 
 /** Query parameters that never carry secrets; every other query value is redacted in logs and errors. */
-export const SAFE_QUERY_PARAMETERS = new Set(["api-version", "n", "last", "orderby", "digest", "mount", "from", "mode"]);
+export const SAFE_QUERY_PARAMETERS = new Set(["api-version", "n", "last", "orderby", "digest", "mount", "from", "mode", "service", "scope"]);
 
 const REDACTED = "REDACTED";
 
@@ -21,11 +21,19 @@ export function redactUrl(url: string): string {
 
 const QUERY_VALUE = /([?&])([^=&\s"'<>#]+)=([^&\s"'<>#]*)/g;
 const AUTHORIZATION_VALUE = /\b(Bearer|Basic)\s+[A-Za-z0-9\-._~+/=]+/gi;
-const TOKEN_FIELD = /("?(?:access_token|refresh_token|password|token)"?\s*[:=]\s*"?)[^"&\s,}]+/gi;
+/**
+ * Secret fields of form and JSON bodies: tokens of every flow, passwords, Docker's `identitytoken`
+ * and `auth` (base64 of `user:password`), and a credential helper's `Secret`.
+ */
+const SECRET_FIELD =
+  /("?(?:access_token|refresh_token|id_token|password|passwd|client_secret|token|identitytoken|identity_token|registrytoken|auth|secret)"?\s*[:=]\s*"?)[^"&\s,}]+/gi;
+/** User info in URLs: `https://user:password@host`. */
+const URL_USER_INFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+:[^/\s@]*@/gi;
 
 /**
  * Removes secrets from a log line: query values other than the safe ones (SAS `sig=`, upload
- * `_state=`), bearer and basic credentials, and token fields of form or JSON bodies.
+ * `_state=`), bearer and basic credentials, secret fields of form or JSON bodies (passwords,
+ * tokens, identity tokens), and user info in URLs.
  */
 export function redactSecrets(text: string): string {
   return text
@@ -33,7 +41,8 @@ export function redactSecrets(text: string): string {
       SAFE_QUERY_PARAMETERS.has(name) ? match : `${separator}${name}=${REDACTED}`,
     )
     .replace(AUTHORIZATION_VALUE, (_match, scheme: string) => `${scheme} ${REDACTED}`)
-    .replace(TOKEN_FIELD, (_match, prefix: string) => `${prefix}${REDACTED}`);
+    .replace(SECRET_FIELD, (_match, prefix: string) => `${prefix}${REDACTED}`)
+    .replace(URL_USER_INFO, (_match, scheme: string) => `${scheme}${REDACTED}@`);
 }
 
 /** A logger that writes through `target` with every string argument passed through {@link redactSecrets}. */

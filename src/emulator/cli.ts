@@ -9,6 +9,8 @@ const USAGE = `Usage: acr-emulator [options]
   --storage <dir>    keep blobs and metadata in <dir> (default: in memory)
   --service <name>   service name of challenges and tokens (default <host>:<port>)
   --anonymous-pull   allow anonymous pull and catalog listing
+  --admin-user <user:password>
+                     enable ACR's admin user with this username and password
   --no-auth          serve without authentication
   --help             show this text
 `;
@@ -21,6 +23,7 @@ async function main(): Promise<void> {
       storage: { type: "string" },
       service: { type: "string" },
       "anonymous-pull": { type: "boolean", default: false },
+      "admin-user": { type: "string" },
       "no-auth": { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
@@ -31,6 +34,9 @@ async function main(): Promise<void> {
   }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`invalid --port ${values.port}`);
+  const admin = values["admin-user"];
+  const colon = admin?.indexOf(":") ?? -1;
+  if (admin !== undefined && colon <= 0) throw new RangeError("--admin-user must be <username>:<password>");
   const options: AcrEmulatorOptions = {
     port,
     host: values.host,
@@ -38,11 +44,13 @@ async function main(): Promise<void> {
     serviceName: values.service,
     anonymousPull: values["anonymous-pull"],
     authentication: !values["no-auth"],
+    ...(admin !== undefined && { adminUser: { username: admin.slice(0, colon), password: admin.slice(colon + 1) } }),
   };
   const emulator = await startAcrEmulator(options);
   process.stdout.write(
     `ACR emulator listening on ${emulator.endpoint}\n` +
       `service: ${emulator.serviceName}\n` +
+      (options.adminUser ? `admin user: ${options.adminUser.username}\n` : "") +
       (options.authentication
         ? `dev token (for /oauth2/exchange): ${emulator.devToken}\n` +
           "for DefaultAzureCredential, set:\n" +

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { createServer as createHttpServer, type RequestListener, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { TokenService } from "./auth/tokenService.js";
+import { REFRESH_TOKEN_USERNAME, TokenService } from "./auth/tokenService.js";
 import { devTokenCredential } from "./credential.js";
 import type { Services } from "./http/context.js";
 import { StorageLinks } from "./http/storageLinks.js";
@@ -31,6 +31,12 @@ export interface ManagedIdentityEnvironment {
   IDENTITY_HEADER: string;
 }
 
+/** Docker's `config.json` as `az acr login` leaves it for one registry: a refresh token as `identitytoken`. */
+export interface DockerLoginConfig {
+  /** By `host:port`: `auth` (base64 of the null-GUID user and an empty password) and `identitytoken` (a refresh token). */
+  auths: Record<string, { auth: string; identitytoken: string }>;
+}
+
 /** A running emulator, as {@link startAcrEmulator} returns it. */
 export interface AcrEmulator {
   /** Base URL, e.g. `http://127.0.0.1:51234`. */
@@ -49,6 +55,13 @@ export interface AcrEmulator {
    * a real registry run against the emulator unchanged.
    */
   readonly managedIdentityEnvironment: ManagedIdentityEnvironment;
+  /**
+   * What `az acr login` writes into Docker's `config.json` for this registry: under its `host:port`,
+   * `auth` for the user `00000000-0000-0000-0000-000000000000` with an empty password, and a fresh
+   * refresh token as `identitytoken` (exchanged for access tokens with `grant_type=refresh_token`).
+   * Write it as `config.json` of a folder to test Docker-config credentials offline.
+   */
+  dockerLoginConfig(): DockerLoginConfig;
   /** Every request served so far, oldest first. */
   readonly requestLog: readonly RequestLogEntry[];
   /** How many entries of {@link AcrEmulator.requestLog} match `filter`; all of them without one. */
@@ -111,6 +124,7 @@ function createServices(config: EmulatorConfig, address: Address, opened: Opened
     anonymousPull: config.anonymousPull,
     accessTokenLifetimeSeconds: config.accessTokenLifetimeSeconds,
     refreshTokenLifetimeSeconds: config.refreshTokenLifetimeSeconds,
+    accounts: config.accounts,
   });
   const settings = {
     endpoint: address.endpoint,
@@ -140,6 +154,14 @@ function emulatorHandle({ address, services, opened, log, stop }: Running): AcrE
     devToken: services.tokens.devToken,
     credential: devTokenCredential(services.tokens.devToken),
     managedIdentityEnvironment: { IDENTITY_ENDPOINT: `${address.endpoint}/_identity/token`, IDENTITY_HEADER: services.settings.identityHeader },
+    dockerLoginConfig: () => ({
+      auths: {
+        [new URL(address.endpoint).host]: {
+          auth: Buffer.from(`${REFRESH_TOKEN_USERNAME}:`).toString("base64"),
+          identitytoken: services.tokens.refreshToken(),
+        },
+      },
+    }),
     requestLog: log,
     countRequests: (filter = {}) => log.filter((entry) => matches(entry, filter)).length,
     clearRequestLog: () => {

@@ -5,8 +5,8 @@
  * @packageDocumentation
  */
 export { startAcrEmulator } from "./emulator.js";
-export type { AcrEmulator, ManagedIdentityEnvironment, RequestFilter } from "./emulator.js";
-export type { AcrEmulatorOptions } from "./options.js";
+export type { AcrEmulator, DockerLoginConfig, ManagedIdentityEnvironment, RequestFilter } from "./emulator.js";
+export type { AcrEmulatorOptions, AdminUser, RepositoryToken } from "./options.js";
 export { DEFAULT_DEV_TOKEN, devTokenCredential } from "./credential.js";
 export type { RequestLogEntry } from "./server.js";
 export type { BlobState, EmulatorState, ManifestState, RepositoryState, TagState } from "./state.js";

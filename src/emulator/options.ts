@@ -1,4 +1,7 @@
+import { checkedAccounts, type Accounts, type AdminUser, type RepositoryToken } from "./auth/accounts.js";
 import { DEFAULT_DEV_TOKEN } from "./credential.js";
+
+export type { AdminUser, RepositoryToken } from "./auth/accounts.js";
 
 /** Options of {@link startAcrEmulator}; every one is optional. */
 export interface AcrEmulatorOptions {
@@ -26,6 +29,13 @@ export interface AcrEmulatorOptions {
   devToken?: string;
   /** Answer blob GETs with a 307 to a signed storage link, as ACR does. Default false. */
   redirectBlobDownloads?: boolean;
+  /**
+   * Enable ACR's admin user: this username and password get tokens for everything, with Basic
+   * credentials (`docker login`, `AzureNamedKeyCredential`) or the password grant. Default: disabled.
+   */
+  adminUser?: AdminUser;
+  /** ACR's repository-scoped tokens: usernames and passwords limited to the scopes they list. */
+  repositoryTokens?: RepositoryToken[];
 }
 
 /** The options with their defaults applied, every one checked. */
@@ -42,6 +52,7 @@ export interface EmulatorConfig {
   maxPageSize: number;
   devToken: string;
   redirectBlobDownloads: boolean;
+  accounts: Accounts;
 }
 
 function positiveInteger(value: number | undefined, name: string, fallback: number, allowZero = false): number {
@@ -68,5 +79,6 @@ export function resolveOptions(options: AcrEmulatorOptions): EmulatorConfig {
     maxPageSize: positiveInteger(options.maxPageSize, "maxPageSize", 1000),
     devToken,
     redirectBlobDownloads: options.redirectBlobDownloads ?? false,
+    accounts: checkedAccounts(options.adminUser, options.repositoryTokens),
   };
 }

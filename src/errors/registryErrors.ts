@@ -7,7 +7,7 @@ interface RegistryErrorInfo {
   message?: unknown;
 }
 
-function firstRegistryError(body: unknown): RegistryErrorInfo | undefined {
+export function firstRegistryError(body: unknown): RegistryErrorInfo | undefined {
   if (typeof body === "string") {
     try {
       return firstRegistryError(JSON.parse(body));

@@ -1,18 +1,20 @@
-import type { TokenCredential } from "@azure/core-auth";
-import { isTokenCredential } from "@azure/core-auth";
 import type { InternalClientPipelineOptions } from "@azure/core-client";
-import { formDataPolicyName } from "@azure/core-rest-pipeline";
+import { createDefaultHttpClient, formDataPolicyName } from "@azure/core-rest-pipeline";
 import { GeneratedClient, type GeneratedClientOptionalParams } from "../generated/index.js";
-import { acrAuthenticationPolicy } from "../auth/authenticationPolicy.js";
 import { assertCredentialTransport } from "../auth/credentialTransport.js";
 import { formBodyPolicy } from "../auth/formBodyPolicy.js";
-import { AcrTokenService } from "../auth/tokenService.js";
+import { createAuthenticationPolicy } from "../auth/registryAuthentication.js";
+import { clientAuthentication, invalidCredentialError, isRegistryCredential, looksLikeCredential, type RegistryCredential } from "../auth/registryCredential.js";
 import { LATEST_API_VERSION } from "../constants.js";
 import { httpLogger, SAFE_QUERY_PARAMETERS } from "../diagnostics/redaction.js";
+import { acrApiSupportPolicy } from "../errors/acrApiSupportPolicy.js";
 import { registryErrorPolicy } from "../errors/registryErrorPolicy.js";
 import type { ContainerRegistryClientOptions } from "./clientOptions.js";
-import { normalizeEndpoint } from "./endpoint.js";
+import { createBarePipeline } from "./barePipeline.js";
+import { endpointHost, normalizeEndpoint } from "./endpoint.js";
 import { plainHttpPolicy } from "./plainHttpPolicy.js";
+
+export type { RegistryCredential } from "../auth/registryCredential.js";
 
 /** Response headers that carry no secret and help diagnose registry calls in logs. */
 const SAFE_HEADERS = [
@@ -34,34 +36,36 @@ export interface RegistryConnection {
   endpoint: string;
   /** Generated client whose pipeline authenticates with registry tokens and maps registry errors. */
   client: GeneratedClient;
-  tokens: AcrTokenService;
 }
 
-/** Splits the `(credential?, options?)` or `(options?)` arguments every client constructor takes. */
+/**
+ * Splits the `(credential?, options?)` or `(options?)` arguments every client constructor takes. A
+ * value with a credential's members that is not a valid credential is refused rather than read as
+ * options (the client would silently go anonymous).
+ */
 export function credentialAndOptions<Options extends object>(
-  credentialOrOptions: TokenCredential | Options | undefined,
+  credentialOrOptions: RegistryCredential | Options | undefined,
   options: Options | undefined,
-): { credential?: TokenCredential; options: Options } {
-  if (isTokenCredential(credentialOrOptions)) return { credential: credentialOrOptions, options: options ?? ({} as Options) };
+): { credential?: RegistryCredential; options: Options } {
+  if (isRegistryCredential(credentialOrOptions)) return { credential: credentialOrOptions, options: options ?? ({} as Options) };
+  if (looksLikeCredential(credentialOrOptions)) throw invalidCredentialError();
   return { options: (credentialOrOptions as Options | undefined) ?? options ?? ({} as Options) };
 }
 
 /**
  * Builds the generated client for a registry with the package's pipeline: the user's options,
- * safe logging allow-lists, the registry error mapping and the authentication policy. Token
+ * safe logging allow-lists, the registry error mapping and the authentication policy. ACR's token
  * requests go through a second generated client with the same options (and `httpClient`) but no
- * authentication policy.
+ * authentication policy; requests to a token realm through a bare pipeline (http/barePipeline.ts).
  */
 export function connectToRegistry(
   endpoint: string,
-  credential: TokenCredential | undefined,
+  credential: RegistryCredential | undefined,
   options: ContainerRegistryClientOptions = {},
 ): RegistryConnection {
   const origin = normalizeEndpoint(endpoint);
-  if (credential !== undefined && !isTokenCredential(credential)) {
-    throw new TypeError("credential must be a TokenCredential (an object with getToken), or undefined for anonymous access");
-  }
-  assertCredentialTransport(origin, credential !== undefined);
+  const authentication = clientAuthentication(credential, endpointHost(origin));
+  assertCredentialTransport(origin, authentication.kind !== "anonymous");
   const { audience, serviceVersion, ...commonOptions } = options;
   if (serviceVersion !== undefined && serviceVersion !== LATEST_API_VERSION) {
     throw new RangeError(`serviceVersion "${serviceVersion}" is not supported; use "${LATEST_API_VERSION}"`);
@@ -77,18 +81,25 @@ export function connectToRegistry(
     },
   };
   const apiVersion = serviceVersion ?? LATEST_API_VERSION;
-  const tokenClient = createGeneratedClient(origin, apiVersion, clientOptions);
-  const tokens = new AcrTokenService(tokenClient, {
-    credential,
+  // Realm requests may go to another host (Docker Hub's auth.docker.io): none of the client's or
+  // its user's policies, and no same-origin-only redirect is followed (core's default).
+  const realmPipeline = createBarePipeline(commonOptions, { allowCrossOriginRedirects: false });
+  const realmHttpClient = commonOptions.httpClient ?? createDefaultHttpClient();
+  const authenticationPolicy = createAuthenticationPolicy({
+    endpoint: origin,
+    authentication,
+    tokenClient: createGeneratedClient(origin, apiVersion, clientOptions),
+    sendRealmRequest: (request) => realmPipeline.sendRequest(realmHttpClient, request),
     entraScope: audience ? `${audience.replace(/\/+$/, "")}/.default` : undefined,
   });
   const client = createGeneratedClient(origin, apiVersion, clientOptions);
-  client.pipeline.addPolicy(acrAuthenticationPolicy(origin, tokens), { phase: "Sign" });
-  return { endpoint: origin, client, tokens };
+  client.pipeline.addPolicy(authenticationPolicy, { phase: "Sign" });
+  return { endpoint: origin, client };
 }
 
 /**
  * The generated client with the policies every registry pipeline shares: registry error mapping,
+ * the typed error of registries without ACR's metadata API,
  * plain http for a loopback registry on http, and our form encoder instead of core's (see
  * auth/formBodyPolicy.ts for why core's form policy is left out).
  */
@@ -97,6 +108,8 @@ function createGeneratedClient(origin: string, apiVersion: string, options: Gene
   client.pipeline.removePolicy({ name: formDataPolicyName });
   client.pipeline.addPolicy(formBodyPolicy(), { phase: "Serialize" });
   client.pipeline.addPolicy(registryErrorPolicy());
+  // Inside core-client's deserialization, which would otherwise take a "page not found" for a result.
+  client.pipeline.addPolicy(acrApiSupportPolicy(), { afterPhase: "Deserialize" });
   if (origin.startsWith("http:")) client.pipeline.addPolicy(plainHttpPolicy(origin));
   return client;
 }

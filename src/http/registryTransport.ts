@@ -2,11 +2,8 @@ import type { AbortSignalLike } from "@azure/abort-controller";
 import type { OperationTracingOptions } from "@azure/core-tracing";
 import {
   createHttpHeaders,
-  createPipelineFromOptions,
   createPipelineRequest,
   decompressResponsePolicyName,
-  formDataPolicyName,
-  setClientRequestIdPolicyName,
   type HttpClient,
   type HttpMethods,
   type Pipeline,
@@ -17,8 +14,7 @@ import {
 import type { ContainerRegistryClientOptions } from "./clientOptions.js";
 import type { RegistryConnection } from "./registryConnection.js";
 import { restErrorFromResponse } from "../errors/registryErrors.js";
-import { httpLogger, SAFE_QUERY_PARAMETERS } from "../diagnostics/redaction.js";
-import { userAgentOptions } from "./userAgent.js";
+import { createBarePipeline } from "./barePipeline.js";
 
 /** Returns the response when its status is one of `accepted`; otherwise throws the registry's error as a RestError. */
 export function ensureStatus(response: PipelineResponse, accepted: number[]): PipelineResponse {
@@ -80,7 +76,8 @@ export class RegistryTransport {
     this.registryPipeline.removePolicy({ name: decompressResponsePolicyName });
     this.oneShotPipeline = this.registryPipeline.clone();
     this.oneShotPipeline.removePolicy({ phase: "Retry" });
-    this.anonymousPipeline = createAnonymousPipeline(options);
+    // It follows further redirects itself: it attaches no credential anywhere.
+    this.anonymousPipeline = createBarePipeline(options, { allowCrossOriginRedirects: true });
     this.anonymousOneShotPipeline = this.anonymousPipeline.clone();
     this.anonymousOneShotPipeline.removePolicy({ phase: "Retry" });
   }
@@ -127,21 +124,4 @@ export class RegistryTransport {
     });
     return pipelineRequest;
   }
-}
-
-function createAnonymousPipeline(options: ContainerRegistryClientOptions): Pipeline {
-  const pipeline = createPipelineFromOptions({
-    agent: options.agent,
-    tlsOptions: options.tlsOptions,
-    proxyOptions: options.proxyOptions,
-    retryOptions: options.retryOptions,
-    userAgentOptions: userAgentOptions(options),
-    redirectOptions: { allowCrossOriginRedirects: true, maxRetries: 5 },
-    loggingOptions: { logger: httpLogger, additionalAllowedQueryParameters: [...SAFE_QUERY_PARAMETERS] },
-  });
-  pipeline.removePolicy({ name: setClientRequestIdPolicyName });
-  pipeline.removePolicy({ name: decompressResponsePolicyName });
-  // Blob GETs send no forms; core's form policy would load undici (see auth/formBodyPolicy.ts).
-  pipeline.removePolicy({ name: formDataPolicyName });
-  return pipeline;
 }

@@ -1,4 +1,3 @@
-import type { TokenCredential } from "@azure/core-auth";
 import type { OperationOptions } from "@azure/core-client";
 import { createHttpHeaders, createPipelineRequest, isRestError } from "@azure/core-rest-pipeline";
 import type { PagedAsyncIterableIterator } from "@azure/core-paging";
@@ -7,11 +6,13 @@ import type { ContainerRegistryClientOptions } from "../http/clientOptions.js";
 import { ContainerRepositoryImpl, type ContainerRepository } from "./containerRepository.js";
 import type { DeleteRepositoryOptions, ListRepositoriesOptions } from "./models.js";
 import { createPagedIterator, type Page } from "../paging/pagedIterator.js";
-import { connectToRegistry, credentialAndOptions, type RegistryConnection } from "../http/registryConnection.js";
+import { connectToRegistry, credentialAndOptions, type RegistryCredential, type RegistryConnection } from "../http/registryConnection.js";
 import type { RegistryArtifact } from "./registryArtifact.js";
 import { traceOperation } from "../diagnostics/tracing.js";
 import { fetchOciListPage } from "../paging/ociListPage.js";
 import { assertRepositoryName } from "../protocol/assertions.js";
+import { isSameRegistry, parseImageReference, type ImageReference } from "../protocol/imageReference.js";
+import { endpointHost } from "../http/endpoint.js";
 
 /** A page of repository names; `continuationToken` resumes the listing. */
 export type RepositoryPageResponse = Page<string>;
@@ -38,12 +39,12 @@ export class ContainerRegistryClient {
    * @param credential - An Entra ID credential, e.g. `DefaultAzureCredential`; omit it for anonymous pull access.
    * @param options - Pipeline options, `audience` for national clouds.
    */
-  constructor(endpoint: string, credential?: TokenCredential, options?: ContainerRegistryClientOptions);
+  constructor(endpoint: string, credential?: RegistryCredential, options?: ContainerRegistryClientOptions);
   /** Anonymous access. */
   constructor(endpoint: string, options?: ContainerRegistryClientOptions);
   constructor(
     endpoint: string,
-    credentialOrOptions?: TokenCredential | ContainerRegistryClientOptions,
+    credentialOrOptions?: RegistryCredential | ContainerRegistryClientOptions,
     clientOptions: ContainerRegistryClientOptions = {},
   ) {
     const { credential, options } = credentialAndOptions(credentialOrOptions, clientOptions);
@@ -107,7 +108,22 @@ export class ContainerRegistryClient {
   }
 
   /** An artifact by repository and tag or digest (no request is sent). */
-  getArtifact(repositoryName: string, tagOrDigest: string): RegistryArtifact {
-    return this.getRepository(repositoryName).getArtifact(tagOrDigest);
+  getArtifact(repositoryName: string, tagOrDigest: string): RegistryArtifact;
+  /**
+   * An artifact by image reference (no request is sent): `hello:v1`, `team/app@sha256:…`, with or
+   * without this client's registry in front (`myregistry.azurecr.io/hello:v1`), or what
+   * {@link parseImageReference} returned. Without a tag or digest, `latest`. A reference to another
+   * registry is refused with a `RangeError`.
+   */
+  getArtifact(reference: string | ImageReference): RegistryArtifact;
+  getArtifact(repositoryOrReference: string | ImageReference, ...tagOrDigest: [string?]): RegistryArtifact {
+    if (tagOrDigest.length > 0) return this.getRepository(repositoryOrReference as string).getArtifact(tagOrDigest[0]!);
+    const host = endpointHost(this.endpoint);
+    const reference =
+      typeof repositoryOrReference === "string" ? parseImageReference(repositoryOrReference, { defaultRegistry: host }) : repositoryOrReference;
+    if (typeof reference?.registry !== "string" || !isSameRegistry(reference.registry, host)) {
+      throw new RangeError(`The reference names the registry ${String(reference?.registry)}; this client is for ${host}`);
+    }
+    return this.getRepository(reference.repository).getArtifact(reference.tagOrDigest);
   }
 }

@@ -24,7 +24,7 @@ export type TagPageResponse = Page<ArtifactTagProperties>;
 
 /**
  * An artifact (image, index or other OCI artifact) in a repository, addressed by tag or digest.
- * Obtained from {@link ContainerRegistryClient.getArtifact} or {@link ContainerRepository.getArtifact}.
+ * Obtained from `ContainerRegistryClient.getArtifact` or {@link ContainerRepository.getArtifact}.
  */
 export interface RegistryArtifact {
   /** The registry endpoint, e.g. `https://myregistry.azurecr.io`. */

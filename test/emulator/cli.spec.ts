@@ -4,9 +4,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
 describe("emulator: command line", () => {
-  it("prints the endpoint and the dev token, serves, and stops cleanly on SIGTERM", async () => {
+  it("prints the endpoint, the dev token and the admin user, serves (a Basic token for the admin user), and stops cleanly on SIGTERM", async () => {
     const tsx = join(process.cwd(), "node_modules", ".bin", "tsx");
-    const child = spawn(tsx, ["src/emulator/cli.ts", "--port", "0", "--service", "cli.azurecr.io"], {
+    const child = spawn(tsx, ["src/emulator/cli.ts", "--port", "0", "--service", "cli.azurecr.io", "--admin-user", "cli:pass:word"], {
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
@@ -18,6 +18,10 @@ describe("emulator: command line", () => {
       const response = await fetch(`${endpoint}/v2/`);
       expect(response.status).toBe(401);
       expect(response.headers.get("www-authenticate")).toContain('service="cli.azurecr.io"');
+      expect(output).toContain("admin user: cli\n");
+      const basic = `Basic ${Buffer.from("cli:pass:word").toString("base64")}`;
+      const token = await fetch(`${endpoint}/oauth2/token?service=cli.azurecr.io&scope=repository:a:push`, { headers: { Authorization: basic } });
+      expect(token.status).toBe(200);
     } finally {
       child.kill("SIGTERM");
     }

@@ -1,7 +1,9 @@
 // Every sample, in TypeScript and in JavaScript, as a child process against its own ACR emulator:
 // unchanged code, configured by environment, authenticating with `new DefaultAzureCredential()`
 // through the emulator's managed identity endpoint. The samples import the built package (dist/).
+import { writeFileSync } from "node:fs";
 import { describe, it, type ExpectStatic } from "vitest";
+import { writeDockerConfig } from "../utils/dockerConfig.js";
 import { startAcrEmulator, type AcrEmulator, type AcrEmulatorOptions, type EmulatorState, type RepositoryState } from "../../src/emulator/index.js";
 import { digestOf, emulatorVariables, LANGUAGES, repositoryWithImages, runSample, type SampleLanguage, type SampleName, type SampleRun } from "./helpers.js";
 
@@ -133,6 +135,24 @@ const SCENARIOS: Record<SampleName, Scenario> = {
       const state = await repository(emulator, "samples/delete");
       expect(state?.manifests ?? []).toEqual([]);
       expect(state?.blobs ?? []).toEqual([]);
+    },
+  },
+
+  anyRegistry: {
+    // What `az acr login` leaves in Docker's config: the sample authenticates with its identity token.
+    variables: (emulator) => {
+      const config = writeDockerConfig();
+      writeFileSync(config.configPath, JSON.stringify(emulator.dockerLoginConfig()));
+      const host = new URL(emulator.endpoint).host;
+      return { CONTAINER_REGISTRY_IMAGE: `${host}/samples/hello:v1`, CONTAINER_REGISTRY_ENDPOINT: emulator.endpoint, DOCKER_CONFIG: config.dir };
+    },
+    async check(run, emulator, expect) {
+      const host = new URL(emulator.endpoint).host;
+      const digest = new RegExp(`^Pushed ${host}/samples/hello:v1 as (sha256:[0-9a-f]{64})$`).exec(run.lines[0] ?? "")?.[1];
+      expect(run.lines[1]).toBe(`Pulled ${digest}: Hello from ${host}`);
+      expect((await repository(emulator, "samples/hello"))?.tags?.map((tag) => tag.name)).toEqual(["v1"]);
+      expect(emulator.countRequests({ method: "POST", path: "/oauth2/token" })).toBeGreaterThan(0);
+      expect(emulator.countRequests({ path: "/oauth2/exchange" })).toBe(0);
     },
   },
 };

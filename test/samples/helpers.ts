@@ -19,6 +19,7 @@ export const SAMPLE_NAMES = [
   "uploadDownloadImage",
   "uploadCustomManifest",
   "deleteBlobAndManifest",
+  "anyRegistry",
 ] as const;
 export type SampleName = (typeof SAMPLE_NAMES)[number];
 

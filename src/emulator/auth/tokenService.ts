@@ -1,5 +1,5 @@
-import { timingSafeEqual } from "node:crypto";
 import { missingAccess, parseScopes, type ScopeEntry } from "../../protocol/scopes.js";
+import { anonymous, developer, sameSecret, type Accounts, type Principal } from "./accounts.js";
 import { challenge, tokenRefused } from "./challenge.js";
 import { TokenSigner, type TokenClaims } from "./jwt.js";
 
@@ -10,20 +10,18 @@ export interface TokenServiceOptions {
   anonymousPull: boolean;
   accessTokenLifetimeSeconds: number;
   refreshTokenLifetimeSeconds: number;
+  /** The admin user and repository-scoped tokens. */
+  accounts: Accounts;
 }
 
-const DEV_SUBJECT = "emulator-developer";
-const ANONYMOUS_SUBJECT = "anonymous";
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
+/** The user `az acr login` writes next to an identity token: a refresh token is its password. */
+export const REFRESH_TOKEN_USERNAME = "00000000-0000-0000-0000-000000000000";
 
 /**
- * ACR's token flow: the Entra token (here the dev token) is exchanged for a refresh token at
- * `/oauth2/exchange`, which buys access tokens scoped per request at `/oauth2/token`.
+ * ACR's token flows: the Entra token (here the dev token) is exchanged for a refresh token at
+ * `/oauth2/exchange`, which buys access tokens scoped per request at `/oauth2/token`; usernames and
+ * passwords (the admin user, repository-scoped tokens) buy them there too, with Basic credentials
+ * (`GET`, as Docker clients ask) or the password grant (`POST`).
  */
 export class TokenService {
   private readonly signer = new TokenSigner("acr-emulator");
@@ -42,46 +40,49 @@ export class TokenService {
     if (!sameSecret(form.get("access_token") ?? "", this.options.devToken)) {
       throw tokenRefused("the access token is not valid for this registry");
     }
-    const tenant = form.get("tenant") ?? undefined;
-    return {
-      refresh_token: this.signer.sign(
-        { aud: this.options.service, sub: DEV_SUBJECT, grant_type: "refresh_token", tenant },
-        this.options.refreshTokenLifetimeSeconds,
-      ),
-    };
+    return { refresh_token: this.refreshToken(form.get("tenant") ?? undefined) };
+  }
+
+  /** A refresh token of the developer, as `/oauth2/exchange` issues (and `az acr login` stores as `identitytoken`). */
+  refreshToken(tenant?: string): string {
+    return this.signer.sign({ aud: this.options.service, sub: developer.subject, grant_type: "refresh_token", tenant }, this.options.refreshTokenLifetimeSeconds);
   }
 
   /**
-   * `POST /oauth2/token`: `grant_type=refresh_token` with `refresh_token`, or `grant_type=password`
-   * (anonymous without credentials, or the dev token as password); `scope` may repeat or hold several.
+   * `POST /oauth2/token`: `grant_type=refresh_token` with `refresh_token` (an identity token too),
+   * or `grant_type=password` (anonymous without credentials, a username and password, or the dev
+   * token as password); `scope` may repeat or hold several.
    */
   token(form: URLSearchParams): { access_token: string } {
     this.checkService(form.get("service"));
     const grant = form.get("grant_type");
-    let subject: string;
+    let principal: Principal;
     if (grant === "refresh_token") {
-      subject = this.refreshSubject(form.get("refresh_token") ?? "");
+      principal = this.refreshPrincipal(form.get("refresh_token") ?? "");
     } else if (grant === "password") {
-      subject = this.passwordSubject(form.get("password") ?? "");
+      principal = this.passwordPrincipal(form.get("username") ?? "", form.get("password") ?? "");
     } else {
       throw tokenRefused("unsupported grant_type, expected refresh_token or password");
     }
-    return { access_token: this.issue(subject, form.getAll("scope")) };
+    return { access_token: this.issue(principal, form.getAll("scope")) };
   }
 
   /** `GET /oauth2/token?service=&scope=` as Docker clients call it, with optional Basic credentials. */
   tokenForBasic(query: URLSearchParams, authorization: string | undefined): { access_token: string } {
     this.checkService(query.get("service"));
+    let username = "";
     let password = "";
     if (authorization?.startsWith("Basic ")) {
       const decoded = Buffer.from(authorization.slice(6), "base64").toString("utf8");
-      password = decoded.slice(decoded.indexOf(":") + 1);
+      const colon = decoded.indexOf(":");
+      username = colon < 0 ? decoded : decoded.slice(0, colon);
+      password = colon < 0 ? "" : decoded.slice(colon + 1);
     }
     // A refresh token is a valid password too (ACR's `docker login` with the null GUID user).
-    const subject = this.signer.verify(password, this.options.service)?.grant_type === "refresh_token"
-      ? DEV_SUBJECT
-      : this.passwordSubject(password);
-    return { access_token: this.issue(subject, query.getAll("scope")) };
+    const principal = this.signer.verify(password, this.options.service)?.grant_type === "refresh_token"
+      ? this.refreshPrincipal(password)
+      : this.passwordPrincipal(username, password);
+    return { access_token: this.issue(principal, query.getAll("scope")) };
   }
 
   /**
@@ -102,37 +103,32 @@ export class TokenService {
     return granted;
   }
 
-  private issue(subject: string, scopes: string[]): string {
-    const access = parseScopes(scopes).map((entry) => ({ ...entry, actions: this.grantable(subject, entry) }));
+  /** An access token granting what `principal` may do of what `scopes` ask. */
+  private issue(principal: Principal, scopes: string[]): string {
+    const access = parseScopes(scopes).map((entry) => ({ ...entry, actions: principal.grantable(entry) }));
     return this.signer.sign(
-      { aud: this.options.service, sub: subject, access: access.filter((entry) => entry.actions.length > 0) },
+      { aud: this.options.service, sub: principal.subject, access: access.filter((entry) => entry.actions.length > 0) },
       this.options.accessTokenLifetimeSeconds,
     );
   }
 
-  /**
-   * The developer may do anything. An anonymous caller (a registry with anonymous pull) may do what
-   * ACR allows then: pull, read metadata (tags, manifests, properties) and list the catalog.
-   */
-  private grantable(subject: string, entry: ScopeEntry): string[] {
-    if (subject === DEV_SUBJECT) return entry.actions;
-    if (entry.type === "registry" && entry.name === "catalog") return entry.actions.filter((a) => a === "*");
-    return entry.type === "repository" ? entry.actions.filter((a) => a === "pull" || a === "metadata_read") : [];
-  }
-
-  private refreshSubject(refreshToken: string): string {
+  /** Refresh tokens are the developer's (only `/oauth2/exchange` issues them). */
+  private refreshPrincipal(refreshToken: string): Principal {
     const claims = this.signer.verify(refreshToken, this.options.service);
     if (claims?.grant_type !== "refresh_token") throw tokenRefused("the refresh token is not valid or has expired");
-    return claims.sub;
+    return developer;
   }
 
-  private passwordSubject(password: string): string {
+  /** No password: anonymous (when allowed); the admin user or a repository token; or, whatever the user name, the dev token. */
+  private passwordPrincipal(username: string, password: string): Principal {
     if (password === "") {
       if (!this.options.anonymousPull) throw tokenRefused("anonymous pull is not enabled on this registry");
-      return ANONYMOUS_SUBJECT;
+      return anonymous;
     }
+    const account = this.options.accounts.signIn(username, password);
+    if (account) return account;
     if (!sameSecret(password, this.options.devToken)) throw tokenRefused("invalid username or password");
-    return DEV_SUBJECT;
+    return developer;
   }
 
   private checkService(service: string | null): void {

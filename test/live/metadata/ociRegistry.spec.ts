@@ -2,7 +2,7 @@
 // so repository listing falls back to the OCI catalog, with the same paging contract.
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ContainerRegistryClient } from "../../../src/index.js";
+import { ContainerRegistryClient, isRestError } from "../../../src/index.js";
 import { distributionRegistryAvailable, startDistributionRegistry, type RunningRegistry } from "../../utils/registry.js";
 
 /** Pushes a minimal image (config blob + manifest) with plain fetch, so this suite depends only on the registry. */
@@ -55,5 +55,37 @@ describe.skipIf(!distributionRegistryAvailable())("metadata client against the C
     const rest: string[] = [];
     for await (const page of other.listRepositoryNames().byPage({ continuationToken: first.continuationToken })) rest.push(...page);
     expect(rest).toEqual(repositories.slice(2));
+  });
+
+  it("fails ACR-only operations with a RestError UNSUPPORTED that says the registry has no ACR metadata API", async () => {
+    const client = new ContainerRegistryClient(registry.endpoint);
+    const repository = client.getRepository("alpha");
+    const artifact = client.getArtifact("alpha", "v1");
+    const operations: Array<[string, () => Promise<unknown>]> = [
+      ["getProperties", () => repository.getProperties()],
+      ["updateProperties", () => repository.updateProperties({ canDelete: false })],
+      ["listManifestProperties", () => repository.listManifestProperties().next()],
+      ["getTagProperties", () => artifact.getTagProperties("v1")],
+      ["listTagProperties", () => artifact.listTagProperties().next()],
+      ["deleteTag", () => artifact.deleteTag("v1")],
+    ];
+    for (const [name, operation] of operations) {
+      const error = await operation().then(
+        () => new Error(`${name} succeeded`),
+        (e: unknown) => e,
+      );
+      expect(isRestError(error), name).toBe(true);
+      expect(error, name).toMatchObject({ code: "UNSUPPORTED", statusCode: 404 });
+      expect((error as Error).message, name).toContain(`The registry at ${registry.endpoint} has no ACR metadata API`);
+    }
+  });
+
+  it("does not report a deleteRepository as done where the registry cannot delete repositories: the repository stays", async () => {
+    const client = new ContainerRegistryClient(registry.endpoint);
+    await expect(client.deleteRepository("gamma")).rejects.toMatchObject({ code: "UNSUPPORTED", statusCode: 404 });
+    const names: string[] = [];
+    for await (const name of client.listRepositoryNames()) names.push(name);
+    expect(names).toContain("gamma");
+    expect((await fetch(`${registry.endpoint}/v2/gamma/tags/list`).then((r) => r.json())) as unknown).toEqual({ name: "gamma", tags: ["v1"] });
   });
 });

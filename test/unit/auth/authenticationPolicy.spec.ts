@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { AzureLogger, setLogLevel, getLogLevel } from "@azure/logger";
+import { captureVerboseLog } from "../../utils/verboseLog.js";
 import { ContainerRegistryClient, ContainerRegistryContentClient, isRestError } from "../../../src/index.js";
 import { FakeAcr } from "../fakes/fakeAcr.js";
 
@@ -236,37 +236,27 @@ describe("ACR authentication policy", () => {
   });
 
   it("keeps every secret out of a verbose log of the whole flow", async () => {
-    const lines: string[] = [];
-    const originalLog = AzureLogger.log;
-    const originalLevel = getLogLevel();
-    AzureLogger.log = (...args: unknown[]) => lines.push(args.map(String).join(" "));
-    setLogLevel("verbose");
-    try {
-      const fake = new FakeAcr({ accessTokenLifetime: 3600 });
+    const fake = new FakeAcr({ accessTokenLifetime: 3600 });
+    const log = await captureVerboseLog(async () => {
       const { client } = clientFor(fake);
       const repository = client.getRepository("hello");
       await repository.getProperties();
       await repository.updateProperties({ canWrite: true });
       await client.deleteRepository("missing"); // a 404: already gone, which is not an error
-
-      const log = lines.join("\n");
-      expect(log).toContain("/oauth2/exchange"); // the flow was logged...
-      expect(log).toContain("challenged for scope");
-      const form = (body: string | undefined, key: string) => new URLSearchParams(body ?? "").get(key) ?? undefined;
-      const secrets = [
-        ...fake.entraTokens,
-        ...fake.requests.flatMap((r) => [
-          r.authorization?.replace("Bearer ", ""),
-          form(r.body, "access_token"),
-          form(r.body, "refresh_token"),
-        ]),
-      ].filter((s): s is string => !!s);
-      expect(new Set(secrets).size).toBeGreaterThanOrEqual(4); // Entra token, refresh token, two access tokens
-      for (const secret of secrets) expect(log).not.toContain(secret); // ...but none of its secrets
-      expect(log).not.toMatch(/secret-\d/);
-    } finally {
-      AzureLogger.log = originalLog;
-      setLogLevel(originalLevel ?? "warning");
-    }
+    });
+    expect(log).toContain("/oauth2/exchange"); // the flow was logged...
+    expect(log).toContain("challenged for scope");
+    const form = (body: string | undefined, key: string) => new URLSearchParams(body ?? "").get(key) ?? undefined;
+    const secrets = [
+      ...fake.entraTokens,
+      ...fake.requests.flatMap((r) => [
+        r.authorization?.replace("Bearer ", ""),
+        form(r.body, "access_token"),
+        form(r.body, "refresh_token"),
+      ]),
+    ].filter((s): s is string => !!s);
+    expect(new Set(secrets).size).toBeGreaterThanOrEqual(4); // Entra token, refresh token, two access tokens
+    for (const secret of secrets) expect(log).not.toContain(secret); // ...but none of its secrets
+    expect(log).not.toMatch(/secret-\d/);
   });
 });

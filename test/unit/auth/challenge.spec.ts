@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findBearerChallenge, parseWwwAuthenticate } from "../../../src/auth/challenge.js";
+import { findBearerChallenge, isBasicChallenge, parseWwwAuthenticate } from "../../../src/auth/challenge.js";
 
 describe("parseWwwAuthenticate", () => {
   it("reads ACR's Bearer challenge, keeping commas inside quoted scopes", () => {
@@ -40,5 +40,17 @@ describe("parseWwwAuthenticate", () => {
     expect(findBearerChallenge('Basic realm="x"')).toBeUndefined();
     expect(findBearerChallenge(undefined)).toBeUndefined();
     expect(parseWwwAuthenticate(',,, =="" Bearer')).toEqual([{ scheme: "Bearer", params: {} }]);
+  });
+
+  it("joins repeated scope parameters into one space-separated list", () => {
+    const header = 'Bearer realm="https://auth.example/token",scope="repository:a:pull",service="s",scope="repository:b:pull"';
+    expect(findBearerChallenge(header)).toEqual({ realm: "https://auth.example/token", service: "s", scope: "repository:a:pull repository:b:pull", error: undefined });
+  });
+
+  it("recognises a Basic challenge only when no Bearer challenge comes with it", () => {
+    expect(isBasicChallenge('Basic realm="basic-realm"')).toBe(true);
+    expect(isBasicChallenge('Basic realm="x", Bearer realm="https://r/token",service="s"')).toBe(false);
+    expect(isBasicChallenge('Bearer realm="https://r/token"')).toBe(false);
+    expect(isBasicChallenge(undefined)).toBe(false);
   });
 });

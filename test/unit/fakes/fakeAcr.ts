@@ -30,7 +30,7 @@ export interface FakeAcrOptions {
   allowAnonymous?: boolean;
   /** Anonymous tokens grant reads only (pull, metadata_read, the catalog), as ACR's anonymous pull does. */
   readOnlyAnonymous?: boolean;
-  /** Realm advertised in challenges; the client must ignore it and use the registry's own host. */
+  /** Realm advertised in challenges (default: the registry's own `/oauth2/token`, as ACR's); Entra clients must ignore it. */
   realm?: string;
   /** A scope the registry asks for instead of ACR's usual one on some routes (undefined: the usual one). */
   scopeFor?: (method: string, path: string) => string | undefined;
@@ -147,7 +147,7 @@ export class FakeAcr implements HttpClient {
   }
 
   private challenge(request: PipelineRequest, scope: string, error?: string): PipelineResponse {
-    const header = `Bearer realm="${this.options.realm ?? `https://${this.service}/oauth2/token`}",service="${this.service}",scope="${scope}"${error ? `,error="${error}"` : ""}`;
+    const header = `Bearer realm="${this.options.realm ?? `https://${new URL(request.url).host}/oauth2/token`}",service="${this.service}",scope="${scope}"${error ? `,error="${error}"` : ""}`;
     return this.json(request, 401, { errors: [{ code: "UNAUTHORIZED", message: "authentication required" }] }, { "WWW-Authenticate": header });
   }
 
