@@ -66,13 +66,15 @@ async function strikingSeed(count, index) {
 
 /** What the proxy injects into the faulted run number `run` (1, 2, ...) of `operation` on a blob of `size` bytes. */
 export const PLANS = {
-  clean: { label: "none", proxy: async () => ({}) },
+  clean: { label: "none", short: "none", proxy: async () => ({}) },
   chaos: {
     label: "1% resets, 5% 5xx, 1% 429 per request, seeded to strike the blob's request",
+    short: "chaos: 1% resets, 5% 5xx, 1% 429 per request",
     proxy: async (run, _size, operation) => ({ chaos: { ...CHAOS, seed: await strikingSeed(run, operation === "upload" ? 1 : 0) } }),
   },
   cuts: {
     label: "3 resets, 1/4 of the blob into each of the first 3 PATCH bodies",
+    short: "3 resets, 1/4 of the blob into each of the first 3 PATCH bodies",
     proxy: async (_run, size) => ({ faults: [1, 2, 3].map(() => ({ match: isPatch, times: 1, fault: { kind: "reset-request", atByte: size / 4 } })) }),
   },
 };
@@ -111,6 +113,9 @@ function faultScenario({ operation, size, server, plan, runsEach }) {
   return {
     id: `faults-${name}`,
     title: `${operation} ${sizeLabel(size)} to ${SERVERS[server].label}, faults: ${PLANS[plan].label}`,
+    label: `${operation} ${sizeLabel(size)}`,
+    planLabel: `${PLANS[plan].short} (${runsEach} runs)`,
+    serverLabel: SERVERS[server].label,
     kind: "faults",
     operation,
     size,

@@ -26,6 +26,9 @@ export function faultRows(scenarios, runs) {
     return {
       scenario: scenario.id,
       title: scenario.title,
+      label: scenario.label,
+      planLabel: scenario.planLabel,
+      serverLabel: scenario.serverLabel,
       operation: scenario.operation,
       server: scenario.server,
       plan: scenario.plan,
@@ -47,15 +50,16 @@ export function faultRows(scenarios, runs) {
 
 export function faultsTable(rows) {
   const lines = [
-    "| operation, faults | server | completed | bytes sent / blob (median, max) | reaching the server, max | requests (fault-free) | upload sessions, max | time s (fault-free) | x fault-free | faults injected, all runs |",
-    "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    "| transfer | faults | server | completed | bytes sent / blob (median, max) | reaching the server, max | requests (fault-free) | sessions, max | time s (fault-free) | x fault-free | faults that took effect, all runs |",
+    "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
   ];
   for (const row of rows) {
-    const faults = Object.entries(row.faults).map(([kind, count]) => `${count} ${FAULT_NAMES[kind] ?? kind}`).join(", ") || "none took effect";
+    const faults = Object.entries(row.faults).map(([kind, count]) => `${count} ${FAULT_NAMES[kind] ?? kind}`).join(", ") || "none";
+    const upload = row.operation === "upload";
     lines.push(
-      `| ${row.title.replace(/ to .*, faults:/, ", faults:")} | ${row.server} | ${row.runs}/${row.runs + row.failures} | ` +
-        `${fixed(row.sentMedian, 3)}x, ${fixed(row.sentMax, 3)}x | ${row.forwardedMax === undefined ? "–" : `${fixed(row.forwardedMax, 3)}x`} | ` +
-        `${fixed(row.requests, 0)} (${fixed(row.cleanRequests, 0)}) | ${row.operation === "upload" ? fixed(row.sessions, 0) : "–"} | ` +
+      `| ${row.label} | ${row.planLabel} | ${row.serverLabel} | ${row.runs}/${row.runs + row.failures} | ` +
+        `${fixed(row.sentMedian, 3)}x, ${fixed(row.sentMax, 3)}x | ${upload ? `${fixed(row.forwardedMax, 3)}x` : "–"} | ` +
+        `${fixed(row.requests, 0)} (${fixed(row.cleanRequests, 0)}) | ${upload ? fixed(row.sessions, 0) : "–"} | ` +
         `${fixed(row.seconds, 2)} (${fixed(row.cleanSeconds, 2)}) | ${fixed(row.timeRatio, 2)}x | ${faults} |`,
     );
   }
@@ -81,6 +85,7 @@ export function faultTargets(rows) {
       measured: row.sentMax,
       threshold: bound,
       unit: "x",
+      digits: 3,
       comparison: "<=",
       pass: row.sentMax !== undefined && row.sentMax <= bound,
     });

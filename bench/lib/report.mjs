@@ -62,7 +62,7 @@ function latencyTable(scenarios, rows) {
 }
 
 function targetLine(target) {
-  const digits = target.unit === "requests" ? 0 : target.unit === "MiB" ? 1 : 2;
+  const digits = target.digits ?? (target.unit === "requests" || target.unit === "runs" ? 0 : target.unit === "MiB" ? 1 : 2);
   const measured = target.measured === undefined ? "not measured" : `${fixed(target.measured, digits)} ${target.unit}`;
   return { verdict: target.pass ? "PASS" : "FAIL", measured, wanted: `${target.comparison} ${target.threshold} ${target.unit}` };
 }
@@ -121,7 +121,7 @@ export function writeReports({ name, reps, started, finished, machine, scenarios
   const faults = faultRows(scenarios, runs);
   const targets = [...evaluateTargets(scenarios, rows), ...faultTargets(faults)];
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const scenarioInfo = scenarios.map(({ id, title, kind, operation, size, contenders: kinds }) => ({ id, title, kind, operation, size, contenders: kinds }));
+  const scenarioInfo = scenarios.map(({ id, title, kind, operation, size, contenders: kinds, server, plan }) => ({ id, title, kind, operation, size, contenders: kinds, server, plan }));
   writeFileSync(
     path.join(RESULTS_DIR, `${name}.json`),
     JSON.stringify({ name, reps, started, finished, machine, scenarios: scenarioInfo, summary: rows, faults, targets, runs }, null, 1) + "\n",

@@ -63,6 +63,8 @@ export class ResumableUpload {
   /** The most the registry ever held: holding more is progress, which resets the count of failures. */
   private highest = 0;
   private readonly backoff: RetryBackoff;
+  /** `OCI-Chunk-Min-Length` of the first session. */
+  minChunkBytes?: number;
 
   constructor(
     private readonly transport: RegistryTransport,
@@ -72,9 +74,6 @@ export class ResumableUpload {
   ) {
     this.backoff = new RetryBackoff({ ...options.retry, abortSignal: options.abortSignal });
   }
-
-  /** `OCI-Chunk-Min-Length` of the first session. */
-  minChunkBytes?: number;
 
   /** Opens the first session. */
   async start(): Promise<void> {
