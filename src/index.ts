@@ -16,6 +16,6 @@ export {
 export { DockerCredentialError, type DockerCredentialErrorCode } from "./auth/dockerConfig/dockerCredentialError.js";
 export { AzureNamedKeyCredential, type NamedKeyCredential } from "@azure/core-auth";
 export { DigestMismatchError } from "./errors/digestMismatchError.js";
-export { KnownTransferErrorCode } from "./errors/transferErrors.js";
+export { KnownContainerRegistryErrorCode } from "./errors/errorCodes.js";
 export { RestError, isRestError } from "@azure/core-rest-pipeline";
 export type { PagedAsyncIterableIterator, PageSettings } from "@azure/core-paging";

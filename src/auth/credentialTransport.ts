@@ -1,9 +1,12 @@
 import { isIP } from "node:net";
 
-/** True for hosts that never leave the machine: `localhost`, 127.0.0.0/8 and `::1`. */
+/**
+ * True for hosts that never leave the machine: `localhost` itself, 127.0.0.0/8 and `::1`. Other
+ * `*.localhost` names are not: they are resolved through DNS, which may answer any address.
+ */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  if (host === "localhost" || host.endsWith(".localhost")) return true;
+  if (host === "localhost") return true;
   if (isIP(host) === 4) return host.startsWith("127.");
   if (isIP(host) === 6) return host === "::1" || host === "0:0:0:0:0:0:0:1";
   return false;

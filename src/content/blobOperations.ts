@@ -5,6 +5,7 @@ import { ensureStatus } from "../http/registryTransport.js";
 import type { BlobDownloadOptions } from "../transfer/blobDownload.js";
 import { DEFAULT_MAX_RESUME_ATTEMPTS, DEFAULT_RESUME_DELAY_MS, openFirst, resumingBlobOpener } from "../transfer/downloadResume.js";
 import { downloadToFile } from "../transfer/downloadToFile.js";
+import { assertDownloadTarget } from "../transfer/fileTarget.js";
 import { cancelUploadSession } from "../transfer/uploadSession.js";
 import { VerifyingBlobStream } from "../transfer/verifyingBlobStream.js";
 import type { BlobProperties, DownloadBlobOptions, DownloadBlobResult, DownloadBlobToFileResult, MountBlobResult } from "./models.js";
@@ -36,13 +37,17 @@ export async function openBlobStream(target: RepositoryTarget, digest: string, o
   return { digest, sizeInBytes: content.sizeInBytes, content };
 }
 
-/** Downloads a blob into a file, verified and atomically (see transfer/downloadToFile.ts). */
+/**
+ * Downloads a blob into a file, verified and atomically (see transfer/downloadToFile.ts), once
+ * the target passed the rule of transfer/fileTarget.ts: nothing is requested for a target refused.
+ */
 export async function downloadBlobIntoFile(
   target: RepositoryTarget,
   digest: string,
   filePath: string,
   options: DownloadBlobOptions,
 ): Promise<DownloadBlobToFileResult> {
+  await assertDownloadTarget(filePath);
   const download = downloadOptions(target, digest, options, target.fileDownloadHttpClient);
   const sizeInBytes = await downloadToFile(filePath, await openFirst(download), download);
   return { digest, sizeInBytes };

@@ -41,7 +41,7 @@ import { operationRequest, type RepositoryTarget } from "./repositoryTarget.js";
 /** A page of tag names; `continuationToken` resumes the listing. */
 export type TagNamePageResponse = Page<string>;
 
-/** Bad download input throws before any request. */
+/** Bad download input fails before any request. */
 function assertDownloadArguments(digest: string, options: DownloadBlobOptions): void {
   assertDigest(digest);
   digestAlgorithm(digest);
@@ -130,13 +130,17 @@ export class ContainerRegistryContentClient {
   /**
    * Fetches a manifest by tag or digest. Its bytes are checked against the requested digest and
    * the registry's `Docker-Content-Digest`; manifests over 4 MiB are refused without being read.
+   * The `digest` returned is canonical (lowercase hex, as the OCI spec writes it) whatever the case
+   * the registry announced it in, so it can be passed back to any method.
    * @param tagOrDigest - A tag such as `v1`, or a digest such as `sha256:...`.
    * @throws DigestMismatchError when the bytes do not match a digest.
    */
   getManifest(tagOrDigest: string, options: GetManifestOptions = {}): Promise<GetManifestResult> {
-    assertTagOrDigest(tagOrDigest);
-    if (isDigest(tagOrDigest)) digestAlgorithm(tagOrDigest);
-    return traceOperation("ContainerRegistryContentClient.getManifest", options, (updated) => fetchManifest(this.target, tagOrDigest, updated));
+    return traceOperation("ContainerRegistryContentClient.getManifest", options, (updated) => {
+      assertTagOrDigest(tagOrDigest);
+      if (isDigest(tagOrDigest)) digestAlgorithm(tagOrDigest);
+      return fetchManifest(this.target, tagOrDigest, updated);
+    });
   }
 
   /**
@@ -146,10 +150,10 @@ export class ContainerRegistryContentClient {
    * @throws DigestMismatchError when the registry reports another digest than the one computed locally.
    */
   setManifest(manifest: ManifestContent, options: SetManifestOptions = {}): Promise<SetManifestResult> {
-    if (options.tag !== undefined) assertTag(options.tag, "tag");
-    return traceOperation("ContainerRegistryContentClient.setManifest", options, (updated) =>
-      pushManifest(this.target, manifest, { ...updated, tag: options.tag, mediaType: options.mediaType }),
-    );
+    return traceOperation("ContainerRegistryContentClient.setManifest", options, (updated) => {
+      if (options.tag !== undefined) assertTag(options.tag, "tag");
+      return pushManifest(this.target, manifest, { ...updated, tag: options.tag, mediaType: options.mediaType });
+    });
   }
 
   /**
@@ -157,8 +161,10 @@ export class ContainerRegistryContentClient {
    * exist counts as deleted.
    */
   deleteManifest(digest: string, options: DeleteManifestOptions = {}): Promise<void> {
-    assertDigest(digest);
-    return traceOperation("ContainerRegistryContentClient.deleteManifest", options, (updated) => deleteContent(this.target, "manifests", digest, updated));
+    return traceOperation("ContainerRegistryContentClient.deleteManifest", options, (updated) => {
+      assertDigest(digest);
+      return deleteContent(this.target, "manifests", digest, updated);
+    });
   }
 
   /**
@@ -168,14 +174,14 @@ export class ContainerRegistryContentClient {
    * @param content - Bytes, a Node readable, a web `ReadableStream`, an async iterable of chunks, or a file path.
    */
   uploadBlob(content: BlobContent, options: UploadBlobOptions = {}): Promise<UploadBlobResult> {
-    assertBlobContent(content);
-    assertSize(options.sizeInBytes, "sizeInBytes");
-    assertSize(options.idleTimeoutInMs, "idleTimeoutInMs");
-    if (options.digest !== undefined) {
-      assertDigest(options.digest, "digest");
-      if (digestAlgorithm(options.digest) !== "sha256") throw new RangeError("digest must be a sha256 digest");
-    }
     return traceOperation("ContainerRegistryContentClient.uploadBlob", options, async (updated) => {
+      assertBlobContent(content);
+      assertSize(options.sizeInBytes, "sizeInBytes");
+      assertSize(options.idleTimeoutInMs, "idleTimeoutInMs");
+      if (options.digest !== undefined) {
+        assertDigest(options.digest, "digest");
+        if (digestAlgorithm(options.digest) !== "sha256") throw new RangeError("digest must be a sha256 digest");
+      }
       const source = await prepareUploadSource(content, options.sizeInBytes);
       return uploadBlob(this.target.transport, source, {
         repositoryName: this.repositoryName,
@@ -196,10 +202,10 @@ export class ContainerRegistryContentClient {
    * Redirects to other hosts (ACR's blob storage) are followed without credentials.
    */
   downloadBlob(digest: string, options: DownloadBlobOptions = {}): Promise<DownloadBlobResult> {
-    assertDownloadArguments(digest, options);
-    return traceOperation("ContainerRegistryContentClient.downloadBlob", options, (updated) =>
-      openBlobStream(this.target, digest, { ...options, ...updated }),
-    );
+    return traceOperation("ContainerRegistryContentClient.downloadBlob", options, (updated) => {
+      assertDownloadArguments(digest, options);
+      return openBlobStream(this.target, digest, { ...options, ...updated });
+    });
   }
 
   /**
@@ -214,14 +220,20 @@ export class ContainerRegistryContentClient {
    * `httpClient` of the caller's, they come through that client as for a stream). A dropped
    * connection is resumed where it stopped, and redirects to other hosts are followed without
    * credentials, as with {@link ContainerRegistryContentClient.downloadBlob}.
+   *
+   * The target is checked before anything is downloaded: `filePath` must name a regular file (it
+   * is replaced) or nothing yet, in a folder that exists. A symbolic link, a directory, a FIFO, a
+   * device node or a socket there is refused with a `RangeError` and left as it is: the final rename
+   * would turn a special file into a regular one, and a link is never followed to a place the
+   * caller did not name (pass `fs.realpath(filePath)` to download where a link points).
    * @param filePath - The file to create or replace; its folder must exist.
+   * @throws RangeError (as a rejection) when `filePath` exists and is not a regular file, or its folder does not exist.
    */
   downloadBlobToFile(digest: string, filePath: string, options: DownloadBlobToFileOptions = {}): Promise<DownloadBlobToFileResult> {
-    assertDownloadArguments(digest, options);
-    if (typeof filePath !== "string" || filePath === "") throw new TypeError("filePath must be a non-empty string");
-    return traceOperation("ContainerRegistryContentClient.downloadBlobToFile", options, (updated) =>
-      downloadBlobIntoFile(this.target, digest, filePath, { ...options, ...updated }),
-    );
+    return traceOperation("ContainerRegistryContentClient.downloadBlobToFile", options, (updated) => {
+      assertDownloadArguments(digest, options);
+      return downloadBlobIntoFile(this.target, digest, filePath, { ...options, ...updated });
+    });
   }
 
   /**
@@ -242,22 +254,24 @@ export class ContainerRegistryContentClient {
 
   /** Deletes a blob. A blob that does not exist counts as deleted. */
   deleteBlob(digest: string, options: DeleteBlobOptions = {}): Promise<void> {
-    assertDigest(digest);
-    return traceOperation("ContainerRegistryContentClient.deleteBlob", options, (updated) => deleteContent(this.target, "blobs", digest, updated));
+    return traceOperation("ContainerRegistryContentClient.deleteBlob", options, (updated) => {
+      assertDigest(digest);
+      return deleteContent(this.target, "blobs", digest, updated);
+    });
   }
 
   /** Reads a blob's size with a `HEAD` request. Fails with a 404 `RestError` when the blob does not exist. */
   getBlobProperties(digest: string, options: GetBlobPropertiesOptions = {}): Promise<BlobProperties> {
-    assertDigest(digest);
-    return traceOperation("ContainerRegistryContentClient.getBlobProperties", options, async (updated) =>
-      blobProperties(digest, await headBlob(this.target, digest, updated)),
-    );
+    return traceOperation("ContainerRegistryContentClient.getBlobProperties", options, async (updated) => {
+      assertDigest(digest);
+      return blobProperties(digest, await headBlob(this.target, digest, updated));
+    });
   }
 
   /** Whether the repository has a blob (a `HEAD` request). */
   blobExists(digest: string, options: GetBlobPropertiesOptions = {}): Promise<boolean> {
-    assertDigest(digest);
     return traceOperation("ContainerRegistryContentClient.blobExists", options, async (updated) => {
+      assertDigest(digest);
       const response = await headBlob(this.target, digest, updated);
       if (response.status === 404) return false;
       blobProperties(digest, response);
@@ -272,8 +286,10 @@ export class ContainerRegistryContentClient {
    * @param fromRepository - The repository that holds the blob.
    */
   mountBlob(digest: string, fromRepository: string, options: MountBlobOptions = {}): Promise<MountBlobResult> {
-    assertDigest(digest);
-    assertRepositoryName(fromRepository, "fromRepository");
-    return traceOperation("ContainerRegistryContentClient.mountBlob", options, (updated) => mountFrom(this.target, digest, fromRepository, updated));
+    return traceOperation("ContainerRegistryContentClient.mountBlob", options, (updated) => {
+      assertDigest(digest);
+      assertRepositoryName(fromRepository, "fromRepository");
+      return mountFrom(this.target, digest, fromRepository, updated);
+    });
   }
 }

@@ -1,8 +1,12 @@
 import type { OperationOptions } from "@azure/core-client";
+import type { PipelineResponse } from "@azure/core-rest-pipeline";
+import { redactUrl } from "../diagnostics/redaction.js";
+import { clientError, KnownContainerRegistryErrorCode } from "../errors/errorCodes.js";
 import { ensureStatus } from "../http/registryTransport.js";
 import { essence, MANIFEST_ACCEPT_HEADER } from "../protocol/mediaTypes.js";
 import { isDigest } from "../protocol/assertions.js";
-import { assertDigestMatches, computeDigest, digestAlgorithm } from "../transfer/digest.js";
+import { canonicalDigest, isDigest as isWellFormedDigest } from "../protocol/grammar.js";
+import { assertDigestMatches, computeDigest, digestAlgorithm, isVerifiable } from "../transfer/digest.js";
 import { manifestBytes, parseManifest, readManifestBody, resolveManifestMediaType, type ManifestContent } from "./manifests.js";
 import type { GetManifestResult, SetManifestResult } from "./models.js";
 import { contentUrl, operationRequest, type RepositoryTarget } from "./repositoryTarget.js";
@@ -19,7 +23,7 @@ export async function fetchManifest(target: RepositoryTarget, tagOrDigest: strin
   });
   const response = ensureStatus(await target.transport.send(request), [200]);
   const content = await readManifestBody(response, options.abortSignal);
-  const announced = response.headers.get("docker-content-digest") ?? undefined;
+  const announced = announcedDigest(response);
   const digest = requestedDigest ?? announced ?? computeDigest(content);
   assertDigestMatches("The manifest's content", digest, computeDigest(content, digestAlgorithm(digest)));
   if (announced && announced !== digest) {
@@ -28,6 +32,25 @@ export async function fetchManifest(target: RepositoryTarget, tagOrDigest: strin
   const manifest = parseManifest(content, response);
   const mediaType = essence(response.headers.get("content-type")) ?? (manifest as { mediaType?: string }).mediaType ?? "";
   return { digest, mediaType, content, manifest };
+}
+
+/**
+ * The response's `Docker-Content-Digest` in canonical form (lowercase hex), so that the digest
+ * `getManifest` returns is one it accepts back. One that is malformed, or of an algorithm the
+ * client cannot verify, is an `InvalidResponse` RestError.
+ */
+function announcedDigest(response: PipelineResponse): string | undefined {
+  const header = response.headers.get("docker-content-digest");
+  if (header === undefined) return undefined;
+  const digest = canonicalDigest(header.trim());
+  if (!isWellFormedDigest(digest) || !isVerifiable(digest)) {
+    throw clientError(
+      KnownContainerRegistryErrorCode.InvalidResponse,
+      `The registry's Docker-Content-Digest header for ${redactUrl(response.request.url)} is not a digest the client can verify (sha256, sha384 or sha512)`,
+      { response },
+    );
+  }
+  return digest;
 }
 
 /** PUTs a manifest under a tag or its digest and checks the digest the registry reports. */

@@ -1,8 +1,11 @@
 import { AbortError, type AbortSignalLike } from "@azure/abort-controller";
-import { RestError, type PipelineResponse } from "@azure/core-rest-pipeline";
+import type { PipelineResponse } from "@azure/core-rest-pipeline";
 import { Readable } from "node:stream";
 import { toBuffer } from "../transfer/digest.js";
 import { DOCKER_IMAGE_CONFIG_MEDIA_TYPE, KnownManifestMediaType } from "../protocol/mediaTypes.js";
+import { clientError, KnownContainerRegistryErrorCode } from "../errors/errorCodes.js";
+import { shapeProblem } from "../errors/responseShape.js";
+import { MANIFEST_SHAPE } from "./manifestShape.js";
 import type { Manifest } from "./models.js";
 
 /** Manifests above this size are refused, as by other OCI clients and registries (oras, distribution). */
@@ -50,8 +53,8 @@ export async function readCapped(
 
 /** Reads a manifest response body, refusing it by its `Content-Length` before reading when possible. */
 export async function readManifestBody(response: PipelineResponse, abortSignal?: AbortSignalLike): Promise<Buffer> {
-  const error = (): RestError =>
-    new RestError(tooLarge("The manifest returned by the registry"), { code: "ManifestTooLarge", statusCode: response.status, request: response.request });
+  const error = (): Error =>
+    clientError(KnownContainerRegistryErrorCode.ManifestTooLarge, tooLarge("The manifest returned by the registry"), { response });
   const declared = Number(response.headers.get("content-length"));
   const body = response.readableStreamBody;
   if (declared > MAX_MANIFEST_BYTES) {
@@ -124,15 +127,16 @@ export function resolveManifestMediaType(bytes: Buffer, parsed: unknown, request
   );
 }
 
-/** Parses fetched manifest bytes; a body that is not a JSON object is a registry error. */
+/**
+ * Parses fetched manifest bytes. A body that is not a JSON object, or whose fields do not have
+ * their format's shape (`layers` not an array of descriptors...), is an `InvalidManifest` RestError
+ * naming the field.
+ */
 export function parseManifest(bytes: Buffer, response: PipelineResponse): Manifest {
   const json = parseJson(bytes);
-  if (typeof json !== "object" || json === null || Array.isArray(json)) {
-    throw new RestError("The registry returned a manifest that is not a JSON object", {
-      code: "InvalidManifest",
-      statusCode: response.status,
-      request: response.request,
-    });
+  const problem = json === undefined ? "it is not JSON" : shapeProblem(json, MANIFEST_SHAPE);
+  if (problem !== undefined) {
+    throw clientError(KnownContainerRegistryErrorCode.InvalidManifest, `The registry returned a manifest that is not valid: ${problem}`, { response });
   }
   return json as Manifest;
 }

@@ -1,5 +1,5 @@
 import { isRestError, RestError, type PipelineResponse } from "@azure/core-rest-pipeline";
-import { redactUrl } from "../diagnostics/redaction.js";
+import { redactError, redactUrl } from "../diagnostics/redaction.js";
 
 /** One entry of the error body ACR and OCI registries return: `{"errors":[{code,message,detail}]}`. */
 interface RegistryErrorInfo {
@@ -35,6 +35,8 @@ function describe(status: number | undefined, info: RegistryErrorInfo | undefine
  */
 export function withRegistryErrorDetails(error: unknown): unknown {
   if (!isRestError(error)) return error;
+  // Core's own parse errors carry the response they quote; one rethrown without it was already handled.
+  if (error.code === RestError.PARSE_ERROR && error.response) return redactError(withoutBody(error));
   const info = firstRegistryError(error.details ?? error.response?.bodyAsText);
   if (info) {
     const { code, message } = describe(error.statusCode, info, error.message);
@@ -43,6 +45,19 @@ export function withRegistryErrorDetails(error: unknown): unknown {
   } else if (!error.message && error.statusCode !== undefined) {
     error.message = `Registry returned ${error.statusCode}`;
   }
+  return redactError(error);
+}
+
+/**
+ * Core's parse errors quote the whole body they could not parse or deserialize, which for a token
+ * endpoint is a token: the message keeps what failed, never the body.
+ */
+function withoutBody(error: RestError): RestError {
+  const response = error.response;
+  const where = error.request ? ` to ${error.request.method} ${redactUrl(error.request.url)}` : "";
+  const length = response?.bodyAsText?.length;
+  const what = response ? ` (${response.status}${length !== undefined ? `, ${length} characters` : ""})` : "";
+  error.message = `The registry's response${where}${what} could not be parsed: it is not the JSON the operation expects`;
   return error;
 }
 
@@ -51,18 +66,14 @@ export function restErrorFromResponse(response: PipelineResponse, bodyText?: str
   const text = bodyText ?? response.bodyAsText ?? undefined;
   const info = firstRegistryError(text);
   const { code, message } = describe(response.status, info, `Registry returned ${response.status} for ${response.request.method} ${redactUrl(response.request.url)}`);
+  // A registry's error message may echo what it was sent (a URL with its signature, a token).
   const error = new RestError(message, {
     code,
     statusCode: response.status,
     request: response.request,
     response: { ...response, bodyAsText: text },
   });
-  if (text !== undefined) {
-    try {
-      error.details = JSON.parse(text);
-    } catch {
-      error.details = text;
-    }
-  }
-  return error;
+  // Only a registry error body is kept as details: any other body is the server's to explain, and may hold anything.
+  if (info && text !== undefined) error.details = JSON.parse(text);
+  return redactError(error);
 }

@@ -1,28 +1,10 @@
 import { AbortError, type AbortSignalLike } from "@azure/abort-controller";
-import { RestError } from "@azure/core-rest-pipeline";
-
-/**
- * `code`s of the `RestError`s a blob transfer raises itself, so that `isRestError(e)` and a look at
- * `e.code` tell them apart from a registry's own codes (which come from its error body).
- */
-export enum KnownTransferErrorCode {
-  /**
-   * No byte moved for `idleTimeoutInMs` (no response head, no body byte either way), and every
-   * resume attempt stalled or failed too. Retrying later may succeed.
-   */
-  TransferStalled = "TransferStalled",
-  /**
-   * An upload failed part-way and cannot be continued: the content was a one-shot stream, and the
-   * registry does not hold every byte already read from it (or lost its upload session). Uploading
-   * again from the start, with the content again, may succeed; a `Buffer` or a file path resumes
-   * wherever the registry stands.
-   */
-  UploadNotResumable = "UploadNotResumable",
-}
+import type { RestError } from "@azure/core-rest-pipeline";
+import { clientError, KnownContainerRegistryErrorCode } from "./errorCodes.js";
 
 /** The error of a transfer that stalled for `idleTimeoutInMs`: what was waited on is in the message. */
 export function transferStalledError(what: string, idleTimeoutInMs: number): RestError {
-  return new RestError(`${what}: no byte moved for ${idleTimeoutInMs} ms (idleTimeoutInMs)`, { code: KnownTransferErrorCode.TransferStalled });
+  return clientError(KnownContainerRegistryErrorCode.TransferStalled, `${what}: no byte moved for ${idleTimeoutInMs} ms (idleTimeoutInMs)`);
 }
 
 /**
@@ -35,12 +17,12 @@ export function stalledUnlessAborted(error: unknown, abortSignal: AbortSignalLik
   return isAbort ? transferStalledError(what, idleTimeoutInMs) : error;
 }
 
-/** An upload that cannot go on (see {@link KnownTransferErrorCode.UploadNotResumable}); `cause` is the failure that stopped it. */
+/** An upload that cannot go on (see {@link KnownContainerRegistryErrorCode.UploadNotResumable}); `cause` is the failure that stopped it. */
 export function uploadNotResumableError(reason: string, cause: unknown): RestError {
   const detail = cause instanceof Error ? ` (after: ${cause.message})` : "";
-  const error = new RestError(
+  const error = clientError(
+    KnownContainerRegistryErrorCode.UploadNotResumable,
     `The upload cannot be resumed: ${reason}${detail}. Upload the content again from the start; a Buffer or a file path resumes where the registry stands`,
-    { code: KnownTransferErrorCode.UploadNotResumable },
   );
   Object.defineProperty(error, "cause", { value: cause, enumerable: false });
   return error;

@@ -1,6 +1,8 @@
 import type { PipelineResponse } from "@azure/core-rest-pipeline";
 import { logger } from "../diagnostics/logger.js";
 import { redactUrl } from "../diagnostics/redaction.js";
+import { clientError, KnownContainerRegistryErrorCode } from "../errors/errorCodes.js";
+import { redirectLoop } from "./redirectLoopPolicy.js";
 import type { RawRequest, RegistryTransport } from "./registryTransport.js";
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -37,12 +39,15 @@ export async function sendFollowingRedirects(transport: RegistryTransport, reque
   let response = await transport.send(request);
   let redirectedUrl: string | undefined;
   const registryOrigin = new URL(transport.endpoint).origin;
+  const visited = new Set([new URL(request.url).href]);
   for (let hops = 0; isRedirect(response); hops++) {
-    if (hops === MAX_REDIRECTS) {
-      throw new Error(`Too many redirects for ${request.method} ${redactUrl(request.url)}`);
-    }
     response.readableStreamBody?.resume();
     const target = new URL(response.headers.get("location")!, response.request.url);
+    visited.add(new URL(response.request.url).href);
+    if (visited.has(target.href)) throw redirectLoop(request.method, request.url, response);
+    if (hops === MAX_REDIRECTS) {
+      throw clientError(KnownContainerRegistryErrorCode.TooManyRedirects, `More than ${MAX_REDIRECTS} redirects for ${request.method} ${redactUrl(request.url)}`, { response });
+    }
     logger.info(`${request.method} ${redactUrl(response.request.url)} redirected (${response.status}) to ${redactUrl(target.href)}`);
     const next: RawRequest = { ...request, url: target.href, headers: forwardedHeaders(request.headers) };
     if (target.origin === registryOrigin) {

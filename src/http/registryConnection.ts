@@ -1,5 +1,5 @@
 import type { InternalClientPipelineOptions } from "@azure/core-client";
-import { createDefaultHttpClient, formDataPolicyName } from "@azure/core-rest-pipeline";
+import { createDefaultHttpClient, formDataPolicyName, redirectPolicyName } from "@azure/core-rest-pipeline";
 import { GeneratedClient, type GeneratedClientOptionalParams } from "../generated/index.js";
 import { assertCredentialTransport } from "../auth/credentialTransport.js";
 import { formBodyPolicy } from "../auth/formBodyPolicy.js";
@@ -13,6 +13,7 @@ import type { ContainerRegistryClientOptions } from "./clientOptions.js";
 import { createBarePipeline } from "./barePipeline.js";
 import { endpointHost, normalizeEndpoint } from "./endpoint.js";
 import { plainHttpPolicy } from "./plainHttpPolicy.js";
+import { redirectLoopPolicy } from "./redirectLoopPolicy.js";
 
 export type { RegistryCredential } from "../auth/registryCredential.js";
 
@@ -99,8 +100,8 @@ export function connectToRegistry(
 
 /**
  * The generated client with the policies every registry pipeline shares: registry error mapping,
- * the typed error of registries without ACR's metadata API,
- * plain http for a loopback registry on http, and our form encoder instead of core's (see
+ * the typed error of registries without ACR's metadata API, redirect loops stopped at their first
+ * repeated URL, plain http for a loopback registry on http, and our form encoder instead of core's (see
  * auth/formBodyPolicy.ts for why core's form policy is left out).
  */
 function createGeneratedClient(origin: string, apiVersion: string, options: GeneratedClientOptionalParams): GeneratedClient {
@@ -110,6 +111,7 @@ function createGeneratedClient(origin: string, apiVersion: string, options: Gene
   client.pipeline.addPolicy(registryErrorPolicy());
   // Inside core-client's deserialization, which would otherwise take a "page not found" for a result.
   client.pipeline.addPolicy(acrApiSupportPolicy(), { afterPhase: "Deserialize" });
+  client.pipeline.addPolicy(redirectLoopPolicy(), { afterPolicies: [redirectPolicyName] });
   if (origin.startsWith("http:")) client.pipeline.addPolicy(plainHttpPolicy(origin));
   return client;
 }

@@ -9,6 +9,8 @@ import { createPagedIterator, type Page } from "../paging/pagedIterator.js";
 import { connectToRegistry, credentialAndOptions, type RegistryCredential, type RegistryConnection } from "../http/registryConnection.js";
 import type { RegistryArtifact } from "./registryArtifact.js";
 import { traceOperation } from "../diagnostics/tracing.js";
+import * as Mappers from "../generated/models/mappers.js";
+import { checkedOperation } from "./checkedOperation.js";
 import { fetchOciListPage } from "../paging/ociListPage.js";
 import { assertRepositoryName } from "../protocol/assertions.js";
 import { isSameRegistry, parseImageReference, type ImageReference } from "../protocol/imageReference.js";
@@ -65,9 +67,9 @@ export class ContainerRegistryClient {
           return this.listOciCatalogPage(nextLink, maxPageSize, updated);
         }
         try {
-          const response: ContainerRegistryGetRepositoriesResponse = nextLink
-            ? await operations.getRepositoriesNext(nextLink, updated)
-            : await operations.getRepositories({ ...updated, n: maxPageSize });
+          const response: ContainerRegistryGetRepositoriesResponse = await checkedOperation(updated, Mappers.Repositories, (checked) =>
+            nextLink ? operations.getRepositoriesNext(nextLink, checked) : operations.getRepositories({ ...checked, n: maxPageSize }),
+          );
           return { items: response.repositories ?? [], link: response.link };
         } catch (error) {
           if (nextLink || !isRestError(error) || error.statusCode !== 404) throw error;
@@ -95,10 +97,10 @@ export class ContainerRegistryClient {
 
   /** Deletes a repository with all its manifests and tags. A repository already gone is not an error. */
   deleteRepository(repositoryName: string, options: DeleteRepositoryOptions = {}): Promise<void> {
-    assertRepositoryName(repositoryName);
-    return traceOperation("ContainerRegistryClient.deleteRepository", options, (updated) =>
-      this.connection.client.containerRegistry.deleteRepository(repositoryName, updated),
-    );
+    return traceOperation("ContainerRegistryClient.deleteRepository", options, async (updated) => {
+      assertRepositoryName(repositoryName);
+      await this.connection.client.containerRegistry.deleteRepository(repositoryName, updated);
+    });
   }
 
   /** A repository of this registry (no request is sent). */

@@ -12,6 +12,8 @@ import { createPagedIterator, type Page } from "../paging/pagedIterator.js";
 import type { RegistryConnection } from "../http/registryConnection.js";
 import { RegistryArtifactImpl, type RegistryArtifact } from "./registryArtifact.js";
 import { traceOperation } from "../diagnostics/tracing.js";
+import * as Mappers from "../generated/models/mappers.js";
+import { checkedOperation } from "./checkedOperation.js";
 import { changedProperties, toManifestProperties, toRepositoryProperties, toServiceOrder } from "./transformations.js";
 import { endpointHost } from "../http/endpoint.js";
 import { assertTagOrDigest } from "../protocol/assertions.js";
@@ -61,33 +63,37 @@ export class ContainerRepositoryImpl implements ContainerRepository {
 
   getProperties(options: GetRepositoryPropertiesOptions = {}): Promise<ContainerRepositoryProperties> {
     return traceOperation("ContainerRepository.getProperties", options, async (updated) =>
-      toRepositoryProperties(await this.operations.getProperties(this.name, updated)),
+      toRepositoryProperties(await checkedOperation(updated, Mappers.ContainerRepositoryProperties, (checked) => this.operations.getProperties(this.name, checked))),
     );
   }
 
   updateProperties(options: UpdateRepositoryPropertiesOptions): Promise<ContainerRepositoryProperties> {
-    const value = changedProperties(options ?? {});
-    return traceOperation("ContainerRepository.updateProperties", options ?? {}, async (updated) =>
-      toRepositoryProperties(await this.operations.updateProperties(this.name, { ...updated, value })),
-    );
+    return traceOperation("ContainerRepository.updateProperties", options, async (updated) => {
+      const value = changedProperties(options ?? {});
+      return toRepositoryProperties(
+        await checkedOperation(updated, Mappers.ContainerRepositoryProperties, (checked) => this.operations.updateProperties(this.name, { ...checked, value })),
+      );
+    });
   }
 
   delete(options: DeleteRepositoryOptions = {}): Promise<void> {
-    return traceOperation("ContainerRepository.delete", options, (updated) =>
-      this.operations.deleteRepository(this.name, updated),
-    );
+    return traceOperation("ContainerRepository.delete", options, async (updated) => {
+      await this.operations.deleteRepository(this.name, updated);
+    });
   }
 
   listManifestProperties(
     options: ListManifestPropertiesOptions = {},
   ): PagedAsyncIterableIterator<ArtifactManifestProperties, ManifestPageResponse> {
-    const orderby = toServiceOrder(options.order);
     const loginServer = endpointHost(this.registryEndpoint);
     return createPagedIterator(this.registryEndpoint, (nextLink, maxPageSize) =>
       traceOperation("ContainerRepository.listManifestProperties", options, async (updated) => {
-        const response: ContainerRegistryGetManifestsResponse = nextLink
-          ? await this.operations.getManifestsNext(this.name, nextLink, updated)
-          : await this.operations.getManifests(this.name, { ...updated, n: maxPageSize, orderby });
+        const orderby = toServiceOrder(options.order);
+        const response: ContainerRegistryGetManifestsResponse = await checkedOperation(updated, Mappers.AcrManifests, (checked) =>
+          nextLink
+            ? this.operations.getManifestsNext(this.name, nextLink, checked)
+            : this.operations.getManifests(this.name, { ...checked, n: maxPageSize, orderby }),
+        );
         const items = (response.manifests ?? []).map((manifest) =>
           toManifestProperties(manifest, response.registryLoginServer || loginServer, response.repository || this.name),
         );

@@ -15,6 +15,9 @@ import type {
 import { createPagedIterator, type Page } from "../paging/pagedIterator.js";
 import type { RegistryConnection } from "../http/registryConnection.js";
 import { traceOperation } from "../diagnostics/tracing.js";
+import * as Mappers from "../generated/models/mappers.js";
+import { canonicalDigest } from "../protocol/grammar.js";
+import { checkedOperation } from "./checkedOperation.js";
 import { changedProperties, toManifestProperties, toServiceOrder, toTagProperties } from "./transformations.js";
 import { endpointHost } from "../http/endpoint.js";
 import { assertTag, isDigest } from "../protocol/assertions.js";
@@ -75,8 +78,10 @@ export class RegistryArtifactImpl implements RegistryArtifact {
   /** A tag is resolved on every call: tags move, so a cached digest could name the wrong manifest. */
   private async resolveDigest(options: OperationOptions): Promise<string> {
     if (isDigest(this.tagOrDigest)) return this.tagOrDigest;
-    const tag = await this.operations.getTagProperties(this.repositoryName, this.tagOrDigest, options);
-    return tag.digest;
+    const tag = await checkedOperation(options, Mappers.ArtifactTagProperties, (checked) =>
+      this.operations.getTagProperties(this.repositoryName, this.tagOrDigest, checked),
+    );
+    return canonicalDigest(tag.digest);
   }
 
   delete(options: DeleteArtifactOptions = {}): Promise<void> {
@@ -87,8 +92,8 @@ export class RegistryArtifactImpl implements RegistryArtifact {
   }
 
   deleteTag(tag: string, options: DeleteTagOptions = {}): Promise<void> {
-    assertTag(tag);
     return traceOperation("RegistryArtifact.deleteTag", options, async (updated) => {
+      assertTag(tag);
       await this.operations.deleteTag(this.repositoryName, tag, updated);
     });
   }
@@ -96,49 +101,59 @@ export class RegistryArtifactImpl implements RegistryArtifact {
   getManifestProperties(options: GetManifestPropertiesOptions = {}): Promise<ArtifactManifestProperties> {
     return traceOperation("RegistryArtifact.getManifestProperties", options, async (updated) => {
       const digest = await this.resolveDigest(updated);
-      const properties = await this.operations.getManifestProperties(this.repositoryName, digest, updated);
+      const properties = await checkedOperation(updated, Mappers.ArtifactManifestProperties, (checked) =>
+        this.operations.getManifestProperties(this.repositoryName, digest, checked),
+      );
       return toManifestProperties(properties, this.loginServer, this.repositoryName);
     });
   }
 
   updateManifestProperties(options: UpdateManifestPropertiesOptions): Promise<ArtifactManifestProperties> {
-    const value = changedProperties(options ?? {});
-    return traceOperation("RegistryArtifact.updateManifestProperties", options ?? {}, async (updated) => {
+    return traceOperation("RegistryArtifact.updateManifestProperties", options, async (updated) => {
+      const value = changedProperties(options ?? {});
       const digest = await this.resolveDigest(updated);
-      const properties = await this.operations.updateManifestProperties(this.repositoryName, digest, { ...updated, value });
+      const properties = await checkedOperation(updated, Mappers.ArtifactManifestProperties, (checked) =>
+        this.operations.updateManifestProperties(this.repositoryName, digest, { ...checked, value }),
+      );
       return toManifestProperties(properties, this.loginServer, this.repositoryName);
     });
   }
 
   getTagProperties(tag: string, options: GetTagPropertiesOptions = {}): Promise<ArtifactTagProperties> {
-    assertTag(tag);
     return traceOperation("RegistryArtifact.getTagProperties", options, async (updated) => {
-      const properties = await this.operations.getTagProperties(this.repositoryName, tag, updated);
+      assertTag(tag);
+      const properties = await checkedOperation(updated, Mappers.ArtifactTagProperties, (checked) =>
+        this.operations.getTagProperties(this.repositoryName, tag, checked),
+      );
       return toTagProperties(properties, this.loginServer, this.repositoryName);
     });
   }
 
   updateTagProperties(tag: string, options: UpdateTagPropertiesOptions): Promise<ArtifactTagProperties> {
-    assertTag(tag);
-    const value = changedProperties(options ?? {});
-    return traceOperation("RegistryArtifact.updateTagProperties", options ?? {}, async (updated) => {
-      const properties = await this.operations.updateTagAttributes(this.repositoryName, tag, { ...updated, value });
+    return traceOperation("RegistryArtifact.updateTagProperties", options, async (updated) => {
+      assertTag(tag);
+      const value = changedProperties(options ?? {});
+      const properties = await checkedOperation(updated, Mappers.ArtifactTagProperties, (checked) =>
+        this.operations.updateTagAttributes(this.repositoryName, tag, { ...checked, value }),
+      );
       return toTagProperties(properties, this.loginServer, this.repositoryName);
     });
   }
 
   listTagProperties(options: ListTagPropertiesOptions = {}): PagedAsyncIterableIterator<ArtifactTagProperties, TagPageResponse> {
-    const orderby = toServiceOrder(options.order);
     let digest: string | undefined;
     return createPagedIterator(this.registryEndpoint, (nextLink, maxPageSize) =>
       traceOperation("RegistryArtifact.listTagProperties", options, async (updated) => {
+        const orderby = toServiceOrder(options.order);
         digest ??= await this.resolveDigest(updated);
-        const response: ContainerRegistryGetTagsResponse = nextLink
-          ? await this.operations.getTagsNext(this.repositoryName, nextLink, updated)
-          : await this.operations.getTags(this.repositoryName, { ...updated, n: maxPageSize, orderby, digest });
+        const response: ContainerRegistryGetTagsResponse = await checkedOperation(updated, Mappers.TagList, (checked) =>
+          nextLink
+            ? this.operations.getTagsNext(this.repositoryName, nextLink, checked)
+            : this.operations.getTags(this.repositoryName, { ...checked, n: maxPageSize, orderby, digest }),
+        );
         // The service filters by digest; filtering here too keeps the contract on registries that ignore it.
         const items = (response.tagAttributeBases ?? [])
-          .filter((tag) => tag.digest === digest)
+          .filter((tag) => canonicalDigest(tag.digest) === digest)
           .map((tag) => toTagProperties(tag, response.registryLoginServer || this.loginServer, this.repositoryName));
         return { items, link: response.link };
       }),

@@ -15,6 +15,7 @@ import type {
   ContainerRepositoryProperties,
   WritableRegistryItemProperties,
 } from "./models.js";
+import { canonicalDigest } from "../protocol/grammar.js";
 
 function writableProperties(source: WritableRegistryItemProperties): WritableRegistryItemProperties {
   return { canDelete: source.canDelete, canWrite: source.canWrite, canList: source.canList, canRead: source.canRead };
@@ -61,7 +62,7 @@ export function toManifestProperties(
 ): ArtifactManifestProperties {
   return {
     ...itemLocation(generated, registryLoginServer, repositoryName),
-    digest: generated.digest,
+    digest: canonicalDigest(generated.digest),
     sizeInBytes: generated.size,
     createdOn: generated.createdOn,
     lastUpdatedOn: generated.lastUpdatedOn,
@@ -70,7 +71,7 @@ export function toManifestProperties(
     mediaType: generated.mediaType,
     configMediaType: generated.configMediaType,
     relatedArtifacts: (generated.relatedArtifacts ?? []).map((platform) => ({
-      digest: platform.digest,
+      digest: canonicalDigest(platform.digest),
       architecture: platform.architecture ?? undefined,
       operatingSystem: platform.operatingSystem ?? undefined,
     })),
@@ -87,7 +88,7 @@ export function toTagProperties(
   return {
     ...itemLocation(generated, registryLoginServer, repositoryName),
     name: generated.name,
-    digest: generated.digest,
+    digest: canonicalDigest(generated.digest),
     createdOn: generated.createdOn,
     lastUpdatedOn: generated.lastUpdatedOn,
     ...writableProperties(generated),

@@ -5,9 +5,13 @@
 const NAME_COMPONENT = "[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*";
 const REPOSITORY_NAME = new RegExp(`^${NAME_COMPONENT}(?:/${NAME_COMPONENT})*$`);
 const TAG = /^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$/;
-const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
-/** Lengths of the hex part for the registered algorithms, which also must be lowercase hex. */
-const REGISTERED_DIGEST_LENGTHS: Record<string, number> = { sha256: 64, sha512: 128 };
+/**
+ * A digest of the spec's grammar; the registered algorithms, sha256 and sha512, with exactly their
+ * length of lowercase hex (their canonical form).
+ */
+export const DIGEST_PATTERN = /^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128}|(?!sha256:|sha512:)[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+)$/;
+/** Algorithms whose encoded part is hex, so that its case carries no meaning. */
+const HEX_ALGORITHMS = /^(?:sha256|sha384|sha512):/i;
 const SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
 
 /** Repository names are at most 255 characters (distribution's limit, which ACR shares). */
@@ -23,11 +27,16 @@ export function isTag(reference: string): boolean {
 
 /** A digest of the spec's grammar; for sha256 and sha512, exactly their length of lowercase hex. */
 export function isDigest(value: string): boolean {
-  if (!DIGEST.test(value)) return false;
-  const separator = value.indexOf(":");
-  const expectedLength = REGISTERED_DIGEST_LENGTHS[value.slice(0, separator)];
-  const encoded = value.slice(separator + 1);
-  return expectedLength === undefined || (encoded.length === expectedLength && /^[a-f0-9]+$/.test(encoded));
+  return DIGEST_PATTERN.test(value);
+}
+
+/**
+ * The canonical form of a digest a registry sent: hex algorithms in lowercase (a registry that
+ * announces `sha256:ABC...` means `sha256:abc...`). Other encodings are case-sensitive and stay as
+ * they are. Digests the library returns are canonical, so the library accepts them back.
+ */
+export function canonicalDigest(value: string): string {
+  return HEX_ALGORITHMS.test(value) ? value.toLowerCase() : value;
 }
 
 /** A sha256 digest: the only algorithm ACR (and the emulator) accept for content they store. */

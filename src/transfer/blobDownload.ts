@@ -1,4 +1,6 @@
 import type { AbortSignalLike } from "@azure/abort-controller";
+import { isRestError } from "@azure/core-rest-pipeline";
+import { clientError, KnownContainerRegistryErrorCode } from "../errors/errorCodes.js";
 import { Digester } from "./digest.js";
 import { DigestMismatchError } from "../errors/digestMismatchError.js";
 import type { BlobTransferProgress } from "./models.js";
@@ -77,11 +79,31 @@ export class BlobDownload {
   }
 
   /**
+   * The error a download that gave up fails with: a dropped connection (the body's own error is
+   * often a plain `Error`) becomes a `ConnectionDropped` RestError; a registry's answer, an abort
+   * or a typed wire failure stays as it is.
+   */
+  private gaveUp(error: unknown): unknown {
+    if (isRestError(error) || (error instanceof Error && error.name === "AbortError")) return error;
+    const of = this.totalBytes !== undefined ? ` of ${this.totalBytes}` : "";
+    const reason = error instanceof Error ? error.message : String(error);
+    return clientError(
+      KnownContainerRegistryErrorCode.ConnectionDropped,
+      `The download stopped at byte ${this.offset}${of} and could not be resumed (maxResumeAttempts: ${this.options.maxResumeAttempts}): ${reason}`,
+    );
+  }
+
+  /**
    * Reopens the blob where the delivered bytes end, after the connection dropped with `cause`
    * (see {@link ResumeBackoff} for when it gives up).
    */
   async resume(cause: Error): Promise<OpenedBlob> {
-    const opened = await this.backoff.reopen(cause, this.offset, this.options.open);
+    let opened: OpenedBlob;
+    try {
+      opened = await this.backoff.reopen(cause, this.offset, this.options.open);
+    } catch (error) {
+      throw this.gaveUp(error);
+    }
     this.skip = opened.skip;
     this.totalBytes ??= opened.totalBytes;
     return opened;

@@ -13,6 +13,11 @@ export function digestAlgorithm(digest: string): string {
   return algorithm;
 }
 
+/** Whether the client can compute digests of this one's algorithm. */
+export function isVerifiable(digest: string): boolean {
+  return SUPPORTED_ALGORITHMS.has(digest.slice(0, digest.indexOf(":")));
+}
+
 /** `<algorithm>:<hex>` of some bytes. */
 export function computeDigest(bytes: Uint8Array, algorithm = "sha256"): string {
   return `${algorithm}:${createHash(algorithm).update(bytes).digest("hex")}`;

@@ -5,7 +5,8 @@ import { logger } from "../diagnostics/logger.js";
 import { redactUrl } from "../diagnostics/redaction.js";
 import { sendFollowingRedirects, sendToRedirectTarget } from "../http/redirects.js";
 import type { RawRequest, RegistryTransport } from "../http/registryTransport.js";
-import { KnownTransferErrorCode, stalledUnlessAborted } from "../errors/transferErrors.js";
+import { KnownContainerRegistryErrorCode } from "../errors/errorCodes.js";
+import { stalledUnlessAborted } from "../errors/transferErrors.js";
 import { positionOf, type BlobOpener, type OpenedBlob } from "./openedBlob.js";
 import { DEFAULT_RETRY_SETTINGS, RetryBackoff } from "./retryBackoff.js";
 
@@ -101,7 +102,7 @@ export function resumingBlobOpener(transport: RegistryTransport, blobUrl: string
         if (abortSignal?.aborted) throw failure;
         const previous = redirectedUrl;
         redirectedUrl = undefined;
-        if (isRestError(failure) && failure.code === KnownTransferErrorCode.TransferStalled) throw failure;
+        if (isRestError(failure) && failure.code === KnownContainerRegistryErrorCode.TransferStalled) throw failure;
         logger.info(`Resuming from ${redactUrl(previous)} failed (${(failure as Error).message}); asking the registry again`);
       }
     }
@@ -123,7 +124,7 @@ export async function openFirst(options: { open: BlobOpener; maxResumeAttempts: 
   try {
     return await options.open(0, options.abortSignal);
   } catch (error) {
-    if (!isRestError(error) || error.code !== KnownTransferErrorCode.TransferStalled) throw error;
+    if (!isRestError(error) || error.code !== KnownContainerRegistryErrorCode.TransferStalled) throw error;
     return new ResumeBackoff(options).reopen(error, 0, options.open);
   }
 }

@@ -1,5 +1,6 @@
 import type { AbortSignalLike } from "@azure/abort-controller";
 import type { PipelineResponse } from "@azure/core-rest-pipeline";
+import { clientError, KnownContainerRegistryErrorCode } from "../errors/errorCodes.js";
 import { restErrorFromResponse } from "../errors/registryErrors.js";
 
 /** A response body positioned in a blob: `skip` leading bytes are ones the reader already has. */
@@ -30,7 +31,11 @@ export function positionOf(response: PipelineResponse, offset: number): OpenedBl
   const start = match ? Number(match[1]) : NaN;
   if (!(start <= offset)) {
     body.resume();
-    throw new Error(`Cannot resume the download at byte ${offset}: the registry answered with Content-Range "${response.headers.get("content-range") ?? ""}"`);
+    throw clientError(
+      KnownContainerRegistryErrorCode.UnexpectedContentRange,
+      `Cannot resume the download at byte ${offset}: the registry answered with Content-Range "${(response.headers.get("content-range") ?? "").slice(0, 100)}"`,
+      { response },
+    );
   }
   return { body, skip: offset - start, totalBytes: match![3] === "*" ? undefined : Number(match![3]) };
 }

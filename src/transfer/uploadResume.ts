@@ -2,7 +2,8 @@ import { AbortError } from "@azure/abort-controller";
 import { isRestError } from "@azure/core-rest-pipeline";
 import type { Readable } from "node:stream";
 import { logger } from "../diagnostics/logger.js";
-import { KnownTransferErrorCode, stalledUnlessAborted, uploadNotResumableError } from "../errors/transferErrors.js";
+import { KnownContainerRegistryErrorCode } from "../errors/errorCodes.js";
+import { stalledUnlessAborted, uploadNotResumableError } from "../errors/transferErrors.js";
 import type { RegistryTransport } from "../http/registryTransport.js";
 import type { BodyChunkListener } from "./bufferBody.js";
 import { RetryBackoff } from "./retryBackoff.js";
@@ -19,7 +20,7 @@ const SESSION_CODES = new Set(["BLOB_UPLOAD_UNKNOWN", "BLOB_UPLOAD_INVALID"]);
  * else (the source's own failure, a digest mismatch, 400, 401, 403, 413...) will not change.
  */
 export function isResumable(error: unknown): boolean {
-  if (!isRestError(error) || error.code === KnownTransferErrorCode.UploadNotResumable) return false;
+  if (!isRestError(error) || error.code === KnownContainerRegistryErrorCode.UploadNotResumable) return false;
   const status = error.statusCode;
   if (status === undefined) return true;
   if (SESSION_CODES.has(error.code ?? "") || status === 416) return true;

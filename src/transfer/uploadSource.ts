@@ -68,6 +68,15 @@ export function assertBlobContent(content: unknown): asserts content is BlobCont
   if (content === "") throw new RangeError("content must not be an empty file path");
 }
 
+/** A string is always a file path: the error for a missing one says so, and how to upload text instead. */
+function missingFile(content: string): RangeError {
+  const shown = content.length > 80 ? `${content.slice(0, 80)}...` : content;
+  return new RangeError(
+    `content is a string, which uploadBlob reads as a file path, and there is no file at "${shown}": ` +
+      "to upload text, pass its bytes instead, e.g. uploadBlob(Buffer.from(text))",
+  );
+}
+
 /**
  * Classifies upload content without reading it. A file path is stat'ed for its length (it is
  * then read while hashing and sending, again from an offset when an upload resumes); streams are
@@ -75,7 +84,9 @@ export function assertBlobContent(content: unknown): asserts content is BlobCont
  */
 export async function prepareUploadSource(content: BlobContent, sizeInBytes: number | undefined): Promise<UploadSource> {
   if (typeof content === "string") {
-    const info = await stat(content);
+    const info = await stat(content).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === "ENOENT" ? missingFile(content) : error;
+    });
     if (!info.isFile()) throw new TypeError(`"${content}" is not a file`);
     const size = info.size;
     return { kind: "seekable", sizeInBytes: size, bodyFrom: (offset, onChunk) => new FileBody(content, offset, size, onChunk) };

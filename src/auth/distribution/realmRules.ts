@@ -27,10 +27,12 @@ for (const [network, prefix] of [
   NON_PUBLIC.addSubnet(network, prefix, "ipv6");
 }
 
-/** True for `localhost` names and IP literals of loopback, private, link-local or unspecified addresses. */
+/** True for `localhost`, `*.localhost` and IP literals of loopback, private, link-local or unspecified addresses. */
 export function isNonPublicHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  if (isLoopbackHost(host)) return true;
+  // `*.localhost` names resolve to loopback by convention (RFC 6761), even though plain http with a
+  // credential is allowed only to `localhost` itself and loopback literals.
+  if (isLoopbackHost(host) || host.endsWith(".localhost")) return true;
   const family = isIP(host);
   return family !== 0 && NON_PUBLIC.check(host, family === 4 ? "ipv4" : "ipv6");
 }

@@ -1,4 +1,5 @@
 import { createHttpHeaders, type HttpHeaders } from "@azure/core-rest-pipeline";
+import { clientError, KnownContainerRegistryErrorCode } from "../../errors/errorCodes.js";
 
 /** A response head larger than this is refused: a registry's is a few hundred bytes. */
 export const MAX_HEAD_BYTES = 64 * 1024;
@@ -25,7 +26,7 @@ export class ResponseHeadReader {
   /**
    * Takes the next bytes read from the socket. Returns where the body starts in `bytes` once the
    * head is complete, or -1 when more bytes are needed.
-   * @throws Error when the head grows past {@link MAX_HEAD_BYTES} without ending.
+   * @throws RestError `ResponseHeadTooLarge` when the head grows past {@link MAX_HEAD_BYTES} without ending.
    */
   push(bytes: Buffer): number {
     const previous = this.collected.length;
@@ -33,7 +34,9 @@ export class ResponseHeadReader {
     // The blank line may straddle the previous read and this one.
     const end = this.collected.indexOf(END_OF_HEAD, Math.max(0, previous - END_OF_HEAD.length + 1));
     if (end === -1) {
-      if (this.collected.length > MAX_HEAD_BYTES) throw new Error(`The response head is larger than ${MAX_HEAD_BYTES} bytes`);
+      if (this.collected.length > MAX_HEAD_BYTES) {
+        throw clientError(KnownContainerRegistryErrorCode.ResponseHeadTooLarge, `The response head is larger than ${MAX_HEAD_BYTES} bytes`);
+      }
       return -1;
     }
     this.collected = this.collected.subarray(0, end);
@@ -46,6 +49,10 @@ export class ResponseHeadReader {
   }
 }
 
+function malformed(message: string) {
+  return clientError(KnownContainerRegistryErrorCode.InvalidResponseHead, message);
+}
+
 /**
  * Parses a response head (without its final blank line). A field that appears more than once is
  * combined into one comma-separated value (RFC 9110, 5.3), except `Set-Cookie`, whose first value
@@ -54,7 +61,7 @@ export class ResponseHeadReader {
 export function parseResponseHead(text: string): ResponseHead {
   const [statusLine = "", ...lines] = text.split("\r\n");
   const status = STATUS_LINE.exec(statusLine);
-  if (!status) throw new Error(`Not an HTTP/1.1 status line: ${JSON.stringify(statusLine.slice(0, 100))}`);
+  if (!status) throw malformed(`Not an HTTP/1.1 status line: ${JSON.stringify(statusLine.slice(0, 100))}`);
   const fields: Array<[string, string]> = [];
   for (const line of lines) {
     const last = fields.at(-1);
@@ -64,7 +71,7 @@ export function parseResponseHead(text: string): ResponseHead {
     }
     const colon = line.indexOf(":");
     const name = line.slice(0, colon);
-    if (colon <= 0 || !FIELD_NAME.test(name)) throw new Error(`Malformed response header line: ${JSON.stringify(line.slice(0, 100))}`);
+    if (colon <= 0 || !FIELD_NAME.test(name)) throw malformed(`Malformed response header line: ${JSON.stringify(line.slice(0, 100))}`);
     fields.push([name, line.slice(colon + 1).trim()]);
   }
   const headers = createHttpHeaders();

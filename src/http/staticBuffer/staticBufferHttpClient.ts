@@ -4,6 +4,7 @@ import net, { type OnReadOpts, type Socket } from "node:net";
 import { text } from "node:stream/consumers";
 import tls from "node:tls";
 import { redactUrl } from "../../diagnostics/redaction.js";
+import { clientError, KnownContainerRegistryErrorCode } from "../../errors/errorCodes.js";
 import { FIELD_NAME, ResponseHeadReader, type ResponseHead } from "./responseHead.js";
 import { ReadBuffers, StaticBufferBody } from "./staticBufferBody.js";
 
@@ -172,7 +173,7 @@ function bodyLength(request: PipelineRequest, head: ResponseHead): number | unde
   if (values === undefined) return undefined;
   // Repeated values must agree (RFC 9112, 6.3): anything else could be a smuggled second response.
   if (!values.every((value) => /^\d+$/.test(value) && value === values[0]) || !Number.isSafeInteger(Number(values[0]))) {
-    throw new Error(`Invalid Content-Length in the response: ${values.join(", ")}`);
+    throw clientError(KnownContainerRegistryErrorCode.InvalidContentLength, `Invalid Content-Length in the response: ${values.join(", ").slice(0, 200)}`, { request });
   }
   return Number(values[0]);
 }

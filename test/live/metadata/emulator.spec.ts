@@ -102,23 +102,23 @@ describe("metadata clients against the ACR emulator", () => {
     expect(await repository.updateProperties({ canRead: false })).toMatchObject({ canRead: false, canDelete: true });
   });
 
-  it("deletes tags, artifacts and repositories; deleting what is gone is not an error", async () => {
+  it("deletes tags, artifacts and repositories, resolving with nothing; deleting what is gone is not an error", async () => {
     const artifact = client.getArtifact("library/hello", "latest");
     await artifact.deleteTag("latest");
     await artifact.deleteTag("latest");
     const missing = await client.getArtifact("library/hello", "latest").getTagProperties("latest").catch((e: unknown) => e);
     expect(missing).toMatchObject({ statusCode: 404, code: "TAG_UNKNOWN" });
 
-    await client.deleteRepository("app");
-    await client.deleteRepository("app");
+    expect(await client.deleteRepository("app")).toBeUndefined();
+    expect(await client.getRepository("app").delete()).toBeUndefined();
     expect(await collect(client.listRepositoryNames())).not.toContain("app");
   });
 
-  it("rejects bad arguments before sending anything", () => {
+  it("refuses bad arguments before sending anything: getRepository/getArtifact throw, a listing fails its first next()", async () => {
     expect(() => client.getRepository("Bad Name")).toThrow(RangeError);
     expect(() => client.getArtifact("library/hello", "sha256:xyz")).toThrow(RangeError);
     expect(() => client.getArtifact("library/hello", "")).toThrow(RangeError);
-    expect(() => client.getRepository("library/hello").listManifestProperties({ order: "Newest" as never })).toThrow(RangeError);
+    await expect(client.getRepository("library/hello").listManifestProperties({ order: "Newest" as never }).next()).rejects.toThrow(RangeError);
     expect(emulator.requestLog).toHaveLength(0);
   });
 });

@@ -119,6 +119,6 @@ describe("manifests", () => {
     await client.deleteManifest(digest);
     await client.deleteManifest(sha256(Buffer.from("gone")));
     expect(registry.count("DELETE")).toBe(2);
-    expect(() => client.deleteManifest("latest")).toThrow(RangeError);
+    await expect(client.deleteManifest("latest")).rejects.toThrow(RangeError);
   });
 });

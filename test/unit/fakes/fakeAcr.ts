@@ -117,10 +117,23 @@ export class FakeAcr implements HttpClient {
       return this.json(request, 404, { errors: [{ code: "NAME_UNKNOWN", message: "repository name not known to registry" }] });
     }
     if (request.method === "DELETE") return this.json(request, 202, {});
-    return this.json(request, 200, url.pathname.endsWith("_catalog") ? { repositories: ["hello"] } : {
-      registry: this.service, imageName: "hello", createdTime: "2024-01-01T00:00:00Z", lastUpdateTime: "2024-01-01T00:00:00Z",
-      manifestCount: 1, tagCount: 1, changeableAttributes: { deleteEnabled: true, writeEnabled: true, readEnabled: true, listEnabled: true },
-    });
+    return this.json(request, 200, this.metadata(url.pathname));
+  }
+
+  /** ACR's answer to a metadata GET or PATCH, in the shape of each route's response model. */
+  private metadata(path: string): unknown {
+    const times = { createdTime: "2024-01-01T00:00:00Z", lastUpdateTime: "2024-01-01T00:00:00Z" };
+    const changeableAttributes = { deleteEnabled: true, writeEnabled: true, readEnabled: true, listEnabled: true };
+    const digest = `sha256:${"a".repeat(64)}`;
+    const tag = { name: "v1", digest, ...times, changeableAttributes };
+    const manifest = { digest, imageSize: 1, ...times, tags: ["v1"], changeableAttributes };
+    const named = { registry: this.service, imageName: "hello" };
+    if (path.endsWith("/_catalog")) return { repositories: ["hello"] };
+    if (/\/_tags\/[^/]+$/.test(path)) return { ...named, tag };
+    if (path.endsWith("/_tags")) return { ...named, tags: [tag] };
+    if (/\/_manifests\/[^/]+$/.test(path)) return { ...named, manifest };
+    if (path.endsWith("/_manifests")) return { ...named, manifests: [manifest] };
+    return { ...named, ...times, manifestCount: 1, tagCount: 1, changeableAttributes };
   }
 
   private tokenEndpoint(request: PipelineRequest, path: string, form: URLSearchParams): PipelineResponse {

@@ -45,19 +45,19 @@ describe("createPagedIterator", () => {
     expect(calls[0]).toBe("/acr/v1/_catalog?last=b&n=2");
   });
 
-  it("rejects bad page settings before any request", () => {
+  it("fails the first next() of byPage on bad page settings, before any request", async () => {
     const calls: Array<string | undefined> = [];
     const it = listing(names, calls);
-    expect(() => it.byPage({ maxPageSize: 0 })).toThrow(RangeError);
-    expect(() => it.byPage({ maxPageSize: 1.5 })).toThrow(RangeError);
-    expect(() => it.byPage({ continuationToken: "" })).toThrow(RangeError);
-    expect(() => it.byPage({ continuationToken: "https://evil.example/acr/v1/_catalog" })).toThrow(/another host/);
+    await expect(it.byPage({ maxPageSize: 0 }).next()).rejects.toThrow(RangeError);
+    await expect(it.byPage({ maxPageSize: 1.5 }).next()).rejects.toThrow(RangeError);
+    await expect(it.byPage({ continuationToken: "" }).next()).rejects.toThrow(RangeError);
+    await expect(it.byPage({ continuationToken: "https://evil.example/acr/v1/_catalog" }).next()).rejects.toThrow(/another host/);
     expect(calls).toEqual([]);
   });
 
   it("turns absolute same-origin links into path+query tokens and refuses other hosts", () => {
     expect(toContinuationToken("https://r.azurecr.io/v2/_catalog?last=x&n=2", endpoint)).toBe("/v2/_catalog?last=x&n=2");
     expect(toContinuationToken("/v2/_catalog?last=x", endpoint)).toBe("/v2/_catalog?last=x");
-    expect(() => toContinuationToken("https://other.io/v2/_catalog", endpoint)).toThrow(RangeError);
+    expect(() => toContinuationToken("https://other.io/v2/_catalog", endpoint)).toThrow(expect.objectContaining({ code: "InvalidResponse" }));
   });
 });

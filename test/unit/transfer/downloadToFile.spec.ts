@@ -1,7 +1,7 @@
 // downloadBlobToFile with an HttpClient of the caller's (here the in-process fake registry): the
 // bodies are plain streams, so this covers the file logic (temporary file, rename, cleanup,
 // resumes, write staging) apart from the static-buffer client.
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
@@ -110,17 +110,30 @@ describe("downloadBlobToFile", () => {
   it("fails without resuming when the file cannot be created, and releases the response", async () => {
     const { registry, client, dir } = setup();
     const body = Readable.from([blob]);
-    registry.handlers.push((request) => (request.method === "GET" ? { status: 200, headers: { "content-length": String(blob.length) }, body } : undefined));
-    await expect(client.downloadBlobToFile(digest, path.join(dir, "missing-folder", "blob.bin"))).rejects.toMatchObject({ code: "ENOENT" });
+    // The folder is there when the download starts, and gone by the time the registry answers.
+    const folder = path.join(dir, "vanishing-folder");
+    mkdirSync(folder);
+    registry.handlers.push((request) => {
+      if (request.method !== "GET") return undefined;
+      rmSync(folder, { recursive: true });
+      return { status: 200, headers: { "content-length": String(blob.length) }, body };
+    });
+    await expect(client.downloadBlobToFile(digest, path.join(folder, "blob.bin"))).rejects.toMatchObject({ code: "ENOENT" });
     expect(body.destroyed).toBe(true);
     expect(registry.count("GET")).toBe(1);
   });
 
-  it("refuses a file path that is not a non-empty string, and a malformed digest, before any request", async () => {
+  it("refuses a target in a folder that does not exist before any request", async () => {
+    const { registry, client, dir } = setup();
+    await expect(client.downloadBlobToFile(digest, path.join(dir, "missing-folder", "blob.bin"))).rejects.toThrow(/not an existing folder/);
+    expect(registry.requests).toHaveLength(0);
+  });
+
+  it("rejects a file path that is not a non-empty string, and a malformed digest, before any request", async () => {
     const { registry, client } = setup();
-    expect(() => client.downloadBlobToFile(digest, "")).toThrow(TypeError);
-    expect(() => client.downloadBlobToFile(digest, 42 as unknown as string)).toThrow(TypeError);
-    expect(() => client.downloadBlobToFile("sha256:nothex", "x")).toThrow(RangeError);
+    await expect(client.downloadBlobToFile(digest, "")).rejects.toThrow(RangeError);
+    await expect(client.downloadBlobToFile(digest, 42 as unknown as string)).rejects.toThrow(TypeError);
+    await expect(client.downloadBlobToFile("sha256:nothex", "x")).rejects.toThrow(RangeError);
     expect(registry.requests).toHaveLength(0);
   });
 });

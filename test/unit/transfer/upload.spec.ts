@@ -229,10 +229,13 @@ describe("uploadBlob: streams of unknown length", () => {
 describe("uploadBlob: input checks", () => {
   it("refuses bad input, a missing file included, before any request", async () => {
     const { registry, client } = setup();
-    expect(() => client.uploadBlob(42 as never)).toThrow(TypeError);
-    expect(() => client.uploadBlob(Buffer.from("x"), { sizeInBytes: -1 })).toThrow(RangeError);
-    expect(() => client.uploadBlob(Buffer.from("x"), { digest: "sha256:nothex" })).toThrow(RangeError);
-    await expect(client.uploadBlob("/definitely/not/a/file")).rejects.toMatchObject({ code: "ENOENT" });
+    await expect(client.uploadBlob(42 as never)).rejects.toThrow(TypeError);
+    await expect(client.uploadBlob(Buffer.from("x"), { sizeInBytes: -1 })).rejects.toThrow(RangeError);
+    await expect(client.uploadBlob(Buffer.from("x"), { digest: "sha256:nothex" })).rejects.toThrow(RangeError);
+    // A string is a path: a missing one says so, and how to upload text instead.
+    const missing = client.uploadBlob("some text");
+    await expect(missing).rejects.toThrow(RangeError);
+    await expect(missing).rejects.toThrow(/string, which uploadBlob reads as a file path, and there is no file at "some text".*Buffer\.from\(text\)/);
     expect(registry.requests).toHaveLength(0);
   });
 });
