@@ -166,13 +166,13 @@ function faultScenario({ operation, size, server, plan, runsEach }) {
 }
 
 /**
- * 256 MiB up and down through chaos, 1 GiB up through 3 resets (--small: 64 / 256 MiB), against
- * both servers, 10 faulted runs of each chaos and 3 of the resets (--small: 4 and 1), each with as
+ * 256 MiB up and down through chaos, 1 GiB up through 3 resets (--small: 64 / 128 MiB), against
+ * both servers, 10 faulted runs of each chaos and 3 of the resets (--small: 3 and 1), each with as
  * many fault-free runs in alternation.
  */
 export function makeFaultScenarios({ small }) {
-  const chaos = { size: (small ? 64 : 256) * MiB, plan: "chaos", runsEach: small ? 4 : 10 };
-  const cuts = { size: (small ? 256 : 1024) * MiB, plan: "cuts", runsEach: small ? 1 : 3 };
+  const chaos = { size: (small ? 64 : 256) * MiB, plan: "chaos", runsEach: small ? 3 : 10 };
+  const cuts = { size: (small ? 128 : 1024) * MiB, plan: "cuts", runsEach: small ? 1 : 3 };
   const cases = [
     { operation: "upload", ...chaos },
     { operation: "download", ...chaos },

@@ -85,6 +85,16 @@ describe("idle timeouts of transfers: the emulator through the fault proxy's sta
     expect(fixture.requestsOf(repository).filter(isBlobGet).map((r) => r.headers.range)).toEqual([undefined, `bytes=${MiB}-`]);
   });
 
+  it("downloadBlob whose first GET gets no response head within idleTimeoutInMs asks again, and delivers the exact bytes", async () => {
+    const repository = "idle/download-head";
+    const data = bytes(MiB, 17);
+    await client(repository).uploadBlob(data);
+    fixture.proxy.addFault({ match: isBlobGet, fault: { kind: "stall", beforeHeaders: true } });
+    const { content } = await client(repository).downloadBlob(sha256(data));
+    expect((await readAll(content)).equals(data)).toBe(true);
+    expect(fixture.requestsOf(repository).filter(isBlobGet).map((r) => r.headers.range)).toEqual([undefined, undefined]);
+  });
+
   it("downloadBlob that stalls for good fails its stream with TransferStalled within the bound of its options", async () => {
     const repository = "idle/download-forever";
     const data = bytes(2 * MiB, 14);
