@@ -1,3 +1,12 @@
+/**
+ * Azure Container Registry client library: the metadata clients ({@link ContainerRegistryClient},
+ * {@link ContainerRepository}, {@link RegistryArtifact}) for ACR's repositories, manifests and tags,
+ * and {@link ContainerRegistryContentClient} to push and pull blobs and manifests on ACR or any OCI
+ * distribution registry. The local emulator is the `@azure/container-registry/emulator` entry point.
+ *
+ * @packageDocumentation
+ */
+
 // Public surface of @azure/container-registry, layer by layer (see docs/architecture.md).
 
 export * from "./metadata/index.js";

@@ -5,7 +5,7 @@ import { connectToRegistry, credentialAndOptions, type RegistryCredential } from
 import { RegistryTransport } from "../http/registryTransport.js";
 import { StaticBufferHttpClient } from "../http/staticBuffer/staticBufferHttpClient.js";
 import { fetchOciListPage } from "../paging/ociListPage.js";
-import { createPagedIterator, type Page } from "../paging/pagedIterator.js";
+import { createPagedIterator } from "../paging/pagedIterator.js";
 import type { ImageReference } from "../protocol/imageReference.js";
 import { assertDigest, assertRepositoryName, assertTag, assertTagOrDigest, isDigest } from "../protocol/assertions.js";
 import { digestAlgorithm } from "../transfer/digest.js";
@@ -38,8 +38,11 @@ import type {
 } from "./models.js";
 import { operationRequest, type RepositoryTarget } from "./repositoryTarget.js";
 
-/** A page of tag names; `continuationToken` resumes the listing. */
-export type TagNamePageResponse = Page<string>;
+/** A page of tag names. */
+export interface TagNamePageResponse extends Array<string> {
+  /** Pass to `byPage({ continuationToken })` to resume the listing after this page; absent on the last page. */
+  continuationToken?: string;
+}
 
 /** Bad download input fails before any request. */
 function assertDownloadArguments(digest: string, options: DownloadBlobOptions): void {

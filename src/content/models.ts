@@ -5,8 +5,9 @@ import type { BlobTransferProgress } from "../transfer/models.js";
 export type { BlobTransferProgress };
 
 /**
- * Annotations of an OCI manifest, index or descriptor, as they appear on the wire. The keys
- * predefined by the OCI image spec are listed; any other string key is allowed.
+ * Annotations of an OCI manifest, index or descriptor. The keys predefined by the OCI image spec are
+ * listed. The OCI spec wants every value to be a string; other values are typed `unknown`, as in 1.1,
+ * so code that stored other values keeps compiling (a registry may refuse them).
  */
 export interface OciAnnotations {
   /** Creation time, RFC 3339 (`org.opencontainers.image.created`). */
@@ -34,7 +35,7 @@ export interface OciAnnotations {
   /** Human-readable description of the software packaged in the image. */
   "org.opencontainers.image.description"?: string;
   /** Any other annotation. */
-  [key: string]: string | undefined;
+  [key: string]: unknown;
 }
 
 /** The platform an image in an index (or a Docker manifest list) runs on. */
@@ -74,7 +75,7 @@ export interface OciDescriptor {
 }
 
 /** An OCI image manifest (`application/vnd.oci.image.manifest.v1+json`). */
-export interface OciImageManifest {
+export type OciImageManifest = {
   /** Always 2. */
   schemaVersion: number;
   /** `application/vnd.oci.image.manifest.v1+json` when present. */
@@ -89,10 +90,10 @@ export interface OciImageManifest {
   subject?: OciDescriptor;
   /** Arbitrary metadata. */
   annotations?: OciAnnotations;
-}
+};
 
 /** An OCI image index (`application/vnd.oci.image.index.v1+json`): a list of manifests, e.g. one per platform. */
-export interface OciImageIndex {
+export type OciImageIndex = {
   /** Always 2. */
   schemaVersion: number;
   /** `application/vnd.oci.image.index.v1+json` when present. */
@@ -105,10 +106,10 @@ export interface OciImageIndex {
   subject?: OciDescriptor;
   /** Arbitrary metadata. */
   annotations?: OciAnnotations;
-}
+};
 
 /** A Docker image manifest, version 2 schema 2 (`application/vnd.docker.distribution.manifest.v2+json`). */
-export interface DockerManifest {
+export type DockerManifest = {
   /** Always 2. */
   schemaVersion: number;
   /** `application/vnd.docker.distribution.manifest.v2+json`; required by the Docker format. */
@@ -117,21 +118,23 @@ export interface DockerManifest {
   config: OciDescriptor;
   /** The layers, base layer first. */
   layers: OciDescriptor[];
-}
+};
 
 /** A Docker manifest list (`application/vnd.docker.distribution.manifest.list.v2+json`): one manifest per platform. */
-export interface DockerManifestList {
+export type DockerManifestList = {
   /** Always 2. */
   schemaVersion: number;
   /** `application/vnd.docker.distribution.manifest.list.v2+json`; required by the Docker format. */
   mediaType: string;
   /** The manifests with their platforms. */
   manifests: OciDescriptor[];
-}
+};
 
 /**
  * A parsed manifest. Narrow it with `"layers" in manifest` (image manifests) or
  * `"manifests" in manifest` (indexes and manifest lists), or by the result's `mediaType`.
+ * The four manifest types are type aliases, not interfaces, so that a `Manifest` stays assignable to
+ * `Record<string, unknown>` (1.1's type of `GetManifestResult.manifest`).
  */
 export type Manifest = OciImageManifest | OciImageIndex | DockerManifest | DockerManifestList;
 

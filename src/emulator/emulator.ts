@@ -33,8 +33,16 @@ export interface ManagedIdentityEnvironment {
 
 /** Docker's `config.json` as `az acr login` leaves it for one registry: a refresh token as `identitytoken`. */
 export interface DockerLoginConfig {
-  /** By `host:port`: `auth` (base64 of the null-GUID user and an empty password) and `identitytoken` (a refresh token). */
-  auths: Record<string, { auth: string; identitytoken: string }>;
+  /** By `host:port`: the registry's entry. */
+  auths: Record<
+    string,
+    {
+      /** Base64 of `<user>:<password>`: the null-GUID user and an empty password, as `az acr login` writes. */
+      auth: string;
+      /** A refresh token of the emulator, which `/oauth2/token` exchanges for access tokens. */
+      identitytoken: string;
+    }
+  >;
 }
 
 /** A running emulator, as {@link startAcrEmulator} returns it. */

@@ -18,7 +18,12 @@ export interface AcrEmulatorOptions {
   /** Require bearer tokens. Default true; false makes an open registry (the `/oauth2` endpoints still answer). */
   authentication?: boolean;
   /** PEM certificate and private key: serve HTTPS instead of HTTP. Default: HTTP. */
-  tls?: { cert: string | Buffer; key: string | Buffer };
+  tls?: {
+    /** The server's certificate (chain), PEM. */
+    cert: string | Buffer;
+    /** The certificate's private key, PEM. */
+    key: string | Buffer;
+  };
   /** Lifetime of access tokens from `/oauth2/token`, in seconds (positive integer). Default 3600. */
   accessTokenLifetimeSeconds?: number;
   /** Lifetime of refresh tokens from `/oauth2/exchange`, in seconds (positive integer). Default 10800. */

@@ -5,7 +5,7 @@ import type { ContainerRegistryGetRepositoriesResponse } from "../generated/inde
 import type { ContainerRegistryClientOptions } from "../http/clientOptions.js";
 import { ContainerRepositoryImpl, type ContainerRepository } from "./containerRepository.js";
 import type { DeleteRepositoryOptions, ListRepositoriesOptions } from "./models.js";
-import { createPagedIterator, type Page } from "../paging/pagedIterator.js";
+import { createPagedIterator } from "../paging/pagedIterator.js";
 import { connectToRegistry, credentialAndOptions, type RegistryCredential, type RegistryConnection } from "../http/registryConnection.js";
 import type { RegistryArtifact } from "./registryArtifact.js";
 import { traceOperation } from "../diagnostics/tracing.js";
@@ -16,8 +16,11 @@ import { assertRepositoryName } from "../protocol/assertions.js";
 import { isSameRegistry, parseImageReference, type ImageReference } from "../protocol/imageReference.js";
 import { endpointHost } from "../http/endpoint.js";
 
-/** A page of repository names; `continuationToken` resumes the listing. */
-export type RepositoryPageResponse = Page<string>;
+/** A page of repository names. */
+export interface RepositoryPageResponse extends Array<string> {
+  /** Pass to `byPage({ continuationToken })` to resume the listing after this page; absent on the last page. */
+  continuationToken?: string;
+}
 
 /**
  * The client for a registry's repositories and artifacts: list repositories, inspect and update

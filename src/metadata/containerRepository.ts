@@ -8,7 +8,7 @@ import type {
   ListManifestPropertiesOptions,
   UpdateRepositoryPropertiesOptions,
 } from "./models.js";
-import { createPagedIterator, type Page } from "../paging/pagedIterator.js";
+import { createPagedIterator } from "../paging/pagedIterator.js";
 import type { RegistryConnection } from "../http/registryConnection.js";
 import { RegistryArtifactImpl, type RegistryArtifact } from "./registryArtifact.js";
 import { traceOperation } from "../diagnostics/tracing.js";
@@ -18,8 +18,11 @@ import { changedProperties, toManifestProperties, toRepositoryProperties, toServ
 import { endpointHost } from "../http/endpoint.js";
 import { assertTagOrDigest } from "../protocol/assertions.js";
 
-/** A page of manifest properties; `continuationToken` resumes the listing. */
-export type ManifestPageResponse = Page<ArtifactManifestProperties>;
+/** A page of manifest properties. */
+export interface ManifestPageResponse extends Array<ArtifactManifestProperties> {
+  /** Pass to `byPage({ continuationToken })` to resume the listing after this page; absent on the last page. */
+  continuationToken?: string;
+}
 
 /** A repository of a registry. Obtained from {@link ContainerRegistryClient.getRepository}. */
 export interface ContainerRepository {

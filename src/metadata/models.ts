@@ -1,8 +1,53 @@
 import type { OperationOptions } from "@azure/core-client";
-import type { ArtifactArchitecture, ArtifactOperatingSystem } from "../generated/index.js";
+import type { ArtifactArchitecture } from "../generated/index.js";
 
-export { KnownArtifactArchitecture, KnownArtifactOperatingSystem } from "../generated/index.js";
-export type { ArtifactArchitecture, ArtifactOperatingSystem };
+export { KnownArtifactArchitecture } from "../generated/index.js";
+export type { ArtifactArchitecture };
+
+/** An operating system, e.g. `linux`; {@link KnownArtifactOperatingSystem} lists those the service knows. */
+export type ArtifactOperatingSystem = string;
+
+/**
+ * Operating systems the service reports in {@link ArtifactManifestProperties.operatingSystem}: the
+ * values of the spec. Written here, not generated (see swagger/README.md): the generator spells the
+ * spec's iOS `IOS`, where 1.1 said `iOS`.
+ */
+export enum KnownArtifactOperatingSystem {
+  /** AIX */
+  Aix = "aix",
+  /** Android */
+  Android = "android",
+  /** Darwin (macOS) */
+  Darwin = "darwin",
+  /** DragonFly BSD */
+  Dragonfly = "dragonfly",
+  /** FreeBSD */
+  FreeBsd = "freebsd",
+  /** illumos */
+  Illumos = "illumos",
+  /** iOS */
+  iOS = "ios",
+  /**
+   * iOS.
+   * @deprecated Use {@link KnownArtifactOperatingSystem.iOS}, the spelling of 1.1.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-duplicate-enum-values -- an alias: both names mean "ios"
+  IOS = "ios",
+  /** JavaScript (WebAssembly hosts) */
+  JS = "js",
+  /** Linux */
+  Linux = "linux",
+  /** NetBSD */
+  NetBsd = "netbsd",
+  /** OpenBSD */
+  OpenBsd = "openbsd",
+  /** Plan 9 */
+  Plan9 = "plan9",
+  /** Solaris */
+  Solaris = "solaris",
+  /** Windows */
+  Windows = "windows",
+}
 
 /** The four access attributes every repository, manifest and tag carries. */
 export interface WritableRegistryItemProperties {

@@ -12,7 +12,7 @@ import type {
   UpdateManifestPropertiesOptions,
   UpdateTagPropertiesOptions,
 } from "./models.js";
-import { createPagedIterator, type Page } from "../paging/pagedIterator.js";
+import { createPagedIterator } from "../paging/pagedIterator.js";
 import type { RegistryConnection } from "../http/registryConnection.js";
 import { traceOperation } from "../diagnostics/tracing.js";
 import * as Mappers from "../generated/models/mappers.js";
@@ -22,8 +22,11 @@ import { changedProperties, toManifestProperties, toServiceOrder, toTagPropertie
 import { endpointHost } from "../http/endpoint.js";
 import { assertTag, isDigest } from "../protocol/assertions.js";
 
-/** A page of tag properties; `continuationToken` resumes the listing. */
-export type TagPageResponse = Page<ArtifactTagProperties>;
+/** A page of tag properties. */
+export interface TagPageResponse extends Array<ArtifactTagProperties> {
+  /** Pass to `byPage({ continuationToken })` to resume the listing after this page; absent on the last page. */
+  continuationToken?: string;
+}
 
 /**
  * An artifact (image, index or other OCI artifact) in a repository, addressed by tag or digest.

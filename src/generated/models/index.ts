@@ -223,7 +223,7 @@ export interface ManifestAttributesBase {
    * Operating system
    * NOTE: This property will not be serialized. It can only be populated by the server.
    */
-  readonly operatingSystem?: ArtifactOperatingSystem;
+  readonly operatingSystem?: string;
   /**
    * List of artifacts that are referenced by this manifest list, with information about the platform each supports.  This list will be empty if this is a leaf manifest and not a manifest list.
    * NOTE: This property will not be serialized. It can only be populated by the server.
@@ -270,7 +270,7 @@ export interface ArtifactManifestPlatform {
    * Operating system
    * NOTE: This property will not be serialized. It can only be populated by the server.
    */
-  readonly operatingSystem?: ArtifactOperatingSystem;
+  readonly operatingSystem?: string;
 }
 
 /** Changeable attributes */
@@ -326,7 +326,7 @@ export interface ArtifactManifestProperties {
    * Operating system
    * NOTE: This property will not be serialized. It can only be populated by the server.
    */
-  readonly operatingSystem?: ArtifactOperatingSystem;
+  readonly operatingSystem?: string;
   /**
    * List of artifacts that are referenced by this manifest list, with information about the platform each supports.  This list will be empty if this is a leaf manifest and not a manifest list.
    * NOTE: This property will not be serialized. It can only be populated by the server.
@@ -833,60 +833,6 @@ export enum KnownArtifactArchitecture {
  * **wasm**: Wasm
  */
 export type ArtifactArchitecture = string;
-
-/** Known values of {@link ArtifactOperatingSystem} that the service accepts. */
-export enum KnownArtifactOperatingSystem {
-  /** Aix */
-  Aix = "aix",
-  /** Android */
-  Android = "android",
-  /** Darwin */
-  Darwin = "darwin",
-  /** Dragonfly */
-  Dragonfly = "dragonfly",
-  /** FreeBsd */
-  FreeBsd = "freebsd",
-  /** Illumos */
-  Illumos = "illumos",
-  /** IOS */
-  IOS = "ios",
-  /** JS */
-  JS = "js",
-  /** Linux */
-  Linux = "linux",
-  /** NetBsd */
-  NetBsd = "netbsd",
-  /** OpenBsd */
-  OpenBsd = "openbsd",
-  /** Plan9 */
-  Plan9 = "plan9",
-  /** Solaris */
-  Solaris = "solaris",
-  /** Windows */
-  Windows = "windows",
-}
-
-/**
- * Defines values for ArtifactOperatingSystem. \
- * {@link KnownArtifactOperatingSystem} can be used interchangeably with ArtifactOperatingSystem,
- *  this enum contains the known values that the service supports.
- * ### Known values supported by the service
- * **aix** \
- * **android** \
- * **darwin** \
- * **dragonfly** \
- * **freebsd** \
- * **illumos** \
- * **ios** \
- * **js** \
- * **linux** \
- * **netbsd** \
- * **openbsd** \
- * **plan9** \
- * **solaris** \
- * **windows**
- */
-export type ArtifactOperatingSystem = string;
 
 /** Known values of {@link PostContentSchemaGrantType} that the service accepts. */
 export enum KnownPostContentSchemaGrantType {

@@ -31,6 +31,7 @@ export class StaticBufferHttpClient implements HttpClient {
   constructor(private readonly fallback: HttpClient) {}
 
   /** Sends a bodyless GET or HEAD on a connection of its own (or through `fallback`), and resolves once the response head arrived. */
+  // eslint-disable-next-line @azure/azure-sdk/ts-apisurface-supportcancellation -- core's HttpClient contract: the signal is request.abortSignal
   async sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
     if (request.agent || request.proxySettings || request.requestOverrides) return this.fallback.sendRequest(request);
     if ((request.method !== "GET" && request.method !== "HEAD") || request.body || request.formData || request.multipartBody) {
