@@ -2,7 +2,10 @@
 // Benchmarks this library against the official @azure/container-registry 1.1.2, curl, skopeo and
 // raw Node http(s), all talking to the real CNCF distribution registry on loopback.
 //
-//   node bench/run.mjs [--small] [--reps N] [--only ID,ID] [--cpu-prof]
+//   node bench/run.mjs [--small] [--faults] [--reps N] [--only ID,ID] [--cpu-prof]
+//
+// --faults runs only the fault scenarios (this library through a fault-injecting proxy, against the
+// CNCF registry and the emulator: see lib/faults.mjs) and updates only the Faults table.
 //
 // Contenders run in alternation (round-robin, the order rotating each round), each run in a new
 // process. Targets are reported, never enforced: the exit code only says whether the harness ran.
@@ -26,6 +29,7 @@ const GiB = 1024 ** 3;
 const { values: args } = parseArgs({
   options: {
     small: { type: "boolean", default: false },
+    faults: { type: "boolean", default: false },
     reps: { type: "string" },
     only: { type: "string" },
     "cpu-prof": { type: "boolean", default: false },
@@ -68,10 +72,14 @@ function storageRoot(small) {
 async function measure(ctx, scenario, contender, rep) {
   const record = { scenario: scenario.id, contender: contender.id, rep, load1: loadavg()[0] };
   for (let attempt = 1; attempt <= 2; attempt++) {
-    const run = await scenario.prepare(ctx, contender);
+    const run = await scenario.prepare(ctx, contender, rep);
+    // What the run is, beyond its scenario (a fault scenario's plan and seed), kept even when it fails.
+    Object.assign(record, run.tags);
     try {
       const result = await contender.run(scenario.operation, run.params, `${scenario.id}-${contender.id}-${rep + 1}-${attempt}`);
       await run.check(result);
+      // What the server side saw (a fault scenario's proxy): bytes, requests, faults.
+      if (run.report) Object.assign(record, run.report());
       Object.assign(record, {
         seconds: result.seconds,
         cpuSeconds: result.cpuSeconds,
@@ -104,7 +112,10 @@ function describe(record) {
   }
   const figure = record.mbps !== undefined ? `${record.mbps.toFixed(1)} MB/s` : `${(record.seconds * 1000).toFixed(1)} ms`;
   const cpu = `${(record.cpuSeconds * 1000).toFixed(0)} ms CPU`;
-  return `${figure}  ${cpu}  ${record.requests} req  ${(record.maxRssKiB / 1024).toFixed(0)} MiB RSS`;
+  const faults = record.faultRun
+    ? `  ${record.faulted ? `faults ${Object.values(record.faultRun.faults).reduce((a, b) => a + b, 0)}` : "fault-free"}, sent ${record.faultRun.sentRatio.toFixed(3)}x`
+    : "";
+  return `${figure}  ${cpu}  ${record.requests} req  ${(record.maxRssKiB / 1024).toFixed(0)} MiB RSS${faults}`;
 }
 
 async function main() {
@@ -129,17 +140,22 @@ async function main() {
     httpCopy: await startRegistry({ dataDir: copyDataDir }),
     httpsCopy: await startRegistry({ dataDir: copyDataDir, tls, relativeUrls: true }),
   };
+  let ctx;
   try {
     const contenders = makeContenders(registries, { ca: tls.cert, scratchDir, profileDir });
-    const ctx = { registries, contenders, ca: tls.cert, scratchDir, dataDir, copyDataDir };
+    ctx = { registries, contenders, ca: tls.cert, scratchDir, dataDir, copyDataDir };
     const only = args.only?.split(",");
-    const scenarios = makeScenarios({ small: args.small }).filter((s) => !only || only.includes(s.id));
+    const scenarios = makeScenarios({ small: args.small })
+      .filter((s) => !only || only.includes(s.id))
+      .filter((s) => !args.faults || s.kind === "faults");
     const started = new Date();
     const machine = { ...machineInfo(), registryStorage: storage ?? "system temp dir" };
     const runs = [];
     for (const scenario of scenarios) {
       const setupStarted = performance.now();
-      const lineup = Object.values(contenders).filter((c) => scenario.contenders.includes(c.kind));
+      const lineup = Object.values(contenders).filter(
+        (c) => scenario.contenders.includes(c.kind) && (!scenario.transports || scenario.transports.includes(c.transport)),
+      );
       try {
         await scenario.setup?.(ctx);
       } catch (error) {
@@ -149,7 +165,7 @@ async function main() {
         continue;
       }
       console.log(`\n== ${scenario.title} (setup ${((performance.now() - setupStarted) / 1000).toFixed(1)} s)`);
-      for (let rep = 0; rep < reps; rep++) {
+      for (let rep = 0; rep < (scenario.reps ?? reps); rep++) {
         // Round-robin, rotating who goes first: no contender always follows the same one.
         const order = lineup.map((_, i) => lineup[(i + rep) % lineup.length]);
         for (const contender of order) {
@@ -162,7 +178,7 @@ async function main() {
     }
     machine.loadAverageAtEnd = loadavg();
     const report = writeReports({
-      name: args.small ? "small" : only || profileDir ? "partial" : "latest",
+      name: args.small ? "small" : only || profileDir ? "partial" : args.faults ? "faults" : "latest",
       reps,
       started,
       finished: new Date(),
@@ -173,6 +189,8 @@ async function main() {
     });
     console.log(report);
   } finally {
+    // The emulator of the fault scenarios, when they started it.
+    await (await ctx?.emulator)?.stop();
     await Promise.all(Object.values(registries).map((registry) => registry.stop()));
   }
 }

@@ -8,6 +8,7 @@ import path from "node:path";
 import { copyRegistries, pullLayout, pushLayout } from "./artifactScenarios.mjs";
 import { MiB, OCI_CONFIG, OCI_MANIFEST, writeImageLayout, writeUniqueBlob } from "./data.mjs";
 import { fixtureClient, imageTitle, pulledImage, scratchPath, sizeLabel } from "./fixtures.mjs";
+import { makeFaultScenarios } from "./faults.mjs";
 import { cloneTag, dropBlobData } from "./registry.mjs";
 
 const BLOB_CONTENDERS = ["library", "official", "node", "curl"];
@@ -177,7 +178,7 @@ function listTags(count) {
   };
 }
 
-/** The scenarios of a full run, or of `--small` (64 MiB blobs, a 64 MiB image). */
+/** The scenarios of a full run, or of `--small` (64 MiB blobs, a 64 MiB image; smaller fault runs). */
 export function makeScenarios({ small }) {
   const sizes = small ? [64 * MiB] : [64 * MiB, 512 * MiB, 1024 * MiB];
   const image = { layerCount: 8, layerSize: (small ? 8 : 32) * MiB };
@@ -191,5 +192,6 @@ export function makeScenarios({ small }) {
     copyRegistries(image),
     getManifest(200, image),
     listTags(5000),
+    ...makeFaultScenarios({ small }),
   ];
 }

@@ -100,8 +100,16 @@ export class OciLayoutStore implements ArtifactStore {
         if ((await fileSize(filePath)) === undefined) throw new ArtifactNotFoundError(descriptor.digest, location, "no blob file");
         return { body: createReadStream(filePath, { start: offset, highWaterMark: READ_CHUNK_BYTES }), skip: 0, totalBytes: descriptor.size };
       };
-            // A file that ends early is not a dropped connection: no resume.
-      return { expectedDigest: descriptor.digest, open, maxResumeAttempts: 0, resumeDelayInMs: 0, abortSignal: options.abortSignal, onProgress: blobProgress(options) };
+      // A file that ends early is not a dropped connection: no resume; a local file does not stall.
+      return {
+        expectedDigest: descriptor.digest,
+        open,
+        maxResumeAttempts: 0,
+        resumeDelayInMs: 0,
+        idleTimeoutInMs: 0,
+        abortSignal: options.abortSignal,
+        onProgress: blobProgress(options),
+      };
     };
     return {
       descriptor,

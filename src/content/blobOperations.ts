@@ -3,7 +3,7 @@ import type { HttpClient, PipelineResponse } from "@azure/core-rest-pipeline";
 import { sendFollowingRedirects } from "../http/redirects.js";
 import { ensureStatus } from "../http/registryTransport.js";
 import type { BlobDownloadOptions } from "../transfer/blobDownload.js";
-import { DEFAULT_MAX_RESUME_ATTEMPTS, DEFAULT_RESUME_DELAY_MS, resumingBlobOpener } from "../transfer/downloadResume.js";
+import { DEFAULT_MAX_RESUME_ATTEMPTS, DEFAULT_RESUME_DELAY_MS, openFirst, resumingBlobOpener } from "../transfer/downloadResume.js";
 import { downloadToFile } from "../transfer/downloadToFile.js";
 import { assertDownloadTarget } from "../transfer/fileTarget.js";
 import { cancelUploadSession } from "../transfer/uploadSession.js";
@@ -18,11 +18,13 @@ export function downloadOptions(
   options: OperationOptions & DownloadBlobOptions,
   httpClient?: HttpClient,
 ): BlobDownloadOptions {
+  const idleTimeoutInMs = options.idleTimeoutInMs ?? target.transfers.idleTimeoutInMs;
   return {
     expectedDigest: digest,
-    open: resumingBlobOpener(target.transport, contentUrl(target, "blobs", digest), options, httpClient),
+    open: resumingBlobOpener(target.transport, contentUrl(target, "blobs", digest), { tracingOptions: options.tracingOptions, httpClient, idleTimeoutInMs }),
     maxResumeAttempts: options.maxResumeAttempts ?? DEFAULT_MAX_RESUME_ATTEMPTS,
     resumeDelayInMs: DEFAULT_RESUME_DELAY_MS,
+    idleTimeoutInMs,
     abortSignal: options.abortSignal,
     onProgress: options.onProgress,
   };
@@ -31,7 +33,7 @@ export function downloadOptions(
 /** Opens a blob as a stream that verifies its digest and resumes dropped connections. */
 export async function openBlobStream(target: RepositoryTarget, digest: string, options: DownloadBlobOptions): Promise<DownloadBlobResult> {
   const download = downloadOptions(target, digest, options);
-  const content = new VerifyingBlobStream(download, await download.open(0, options.abortSignal));
+  const content = new VerifyingBlobStream(download, await openFirst(download));
   return { digest, sizeInBytes: content.sizeInBytes, content };
 }
 
@@ -47,7 +49,7 @@ export async function downloadBlobIntoFile(
 ): Promise<DownloadBlobToFileResult> {
   await assertDownloadTarget(filePath);
   const download = downloadOptions(target, digest, options, target.fileDownloadHttpClient);
-  const sizeInBytes = await downloadToFile(filePath, await download.open(0, options.abortSignal), download);
+  const sizeInBytes = await downloadToFile(filePath, await openFirst(download), download);
   return { digest, sizeInBytes };
 }
 
@@ -74,6 +76,6 @@ export async function mountFrom(target: RepositoryTarget, digest: string, fromRe
   const response = ensureStatus(await target.transport.send(operationRequest("POST", url, options)), [201, 202]);
   if (response.status === 201) return { digest, mounted: true };
   const location = response.headers.get("location");
-  if (location) await cancelUploadSession(target.transport, new URL(location, response.request.url).href, options.tracingOptions);
+  if (location) await cancelUploadSession(target.transport, new URL(location, response.request.url).href, { tracingOptions: options.tracingOptions });
   return { digest, mounted: false };
 }

@@ -2,6 +2,7 @@ import type { OperationOptions } from "@azure/core-client";
 import { isRestError } from "@azure/core-rest-pipeline";
 import { logger } from "../diagnostics/logger.js";
 import type { Readable } from "node:stream";
+import type { OpenedBlob } from "../transfer/openedBlob.js";
 import { RelayBody } from "../transfer/relayBody.js";
 import { uploadBlob } from "../transfer/upload.js";
 import type { UploadSource } from "../transfer/uploadSource.js";
@@ -25,10 +26,10 @@ async function mounted(from: RepositoryTarget, to: RepositoryTarget, digest: str
 
 /**
  * Copies a blob from one repository (of any registry) into another: mounted when both are on the
- * same registry and it agrees, otherwise downloaded and uploaded at once. The download checks the
- * bytes against the digest as they pass and resumes a dropped connection; the upload sends them
- * in one `PUT` with that digest, which the registry checks too: nothing is hashed twice, nothing
- * touches the disk.
+ * same registry and it agrees, otherwise downloaded and uploaded at once, without touching the disk.
+ * The download checks the bytes against the digest as they pass and resumes a dropped connection;
+ * the upload sends them in one `PUT` with that digest, which the registry checks too, and resumes
+ * like the upload of a file (the source is read again from where the destination stands).
  */
 export async function copyBlobBetween(
   from: RepositoryTarget,
@@ -42,10 +43,25 @@ export async function copyBlobBetween(
   }
   // The destination's upload reports the progress; the source's download only counts.
   const download = downloadOptions(from, digest, { ...options, onProgress: undefined }, from.fileDownloadHttpClient);
-  const first = await download.open(0, options.abortSignal);
+  let first: OpenedBlob | undefined = await download.open(0, options.abortSignal);
   const sizeInBytes = options.sizeInBytes ?? first.totalBytes;
-  const relay = (onBytes?: (bytes: number) => void): RelayBody => new RelayBody(download, first, onBytes);
-  const source: UploadSource = { sizeInBytes, open: () => relay(), openHashed: (_size, onBytes) => relay(onBytes) };
+  if (sizeInBytes === undefined) {
+    (first.body as Partial<Readable>).destroy?.();
+    throw new RangeError(`The source registry did not tell the size of ${digest}: pass sizeInBytes`);
+  }
+  // A registry blob can be read again from any byte (a Range request): an upload that must resume
+  // re-reads the source from where the destination stands, as for a file.
+  const source: UploadSource = {
+    kind: "seekable",
+    sizeInBytes,
+    bodyFrom: (offset, onChunk) => {
+      // The response opened at 0 serves the first body from 0; any other body opens the blob anew there.
+      const reuse = offset === 0 ? first : undefined;
+      if (!reuse) (first?.body as Partial<Readable> | undefined)?.destroy?.();
+      first = undefined;
+      return new RelayBody(download, async () => reuse ?? (await download.open(offset, options.abortSignal)), onChunk, offset);
+    },
+  };
   try {
     const stored = await uploadBlob(to.transport, source, {
       repositoryName: to.repositoryName,
@@ -54,11 +70,12 @@ export async function copyBlobBetween(
       abortSignal: options.abortSignal,
       tracingOptions: options.tracingOptions,
       onProgress: options.onProgress,
+      ...to.transfers,
     });
     return { digest, sizeInBytes: stored.sizeInBytes, mounted: false };
   } catch (error) {
     // An upload that failed before reading the download must not leave its connection open.
-    (first.body as Partial<Readable>).destroy?.();
+    (first?.body as Partial<Readable> | undefined)?.destroy?.();
     throw error;
   }
 }

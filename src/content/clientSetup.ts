@@ -2,6 +2,8 @@ import { createDefaultHttpClient } from "@azure/core-rest-pipeline";
 import { connectToRegistry, credentialAndOptions, type RegistryCredential } from "../http/registryConnection.js";
 import type { ImageReference } from "../protocol/imageReference.js";
 import { assertRepositoryName } from "../protocol/assertions.js";
+import { DEFAULT_IDLE_TIMEOUT_MS } from "../transfer/idleTimer.js";
+import { retrySettings } from "../transfer/retryBackoff.js";
 import { DEFAULT_UPLOAD_CHUNK_BYTES } from "../transfer/upload.js";
 import { assertSize } from "../transfer/uploadSource.js";
 import type { ContainerRegistryContentClientOptions } from "./models.js";
@@ -25,8 +27,9 @@ export function setUpClient(
   const [credentialOrOptions, clientOptions] = rest as [RegistryCredential | ContainerRegistryContentClientOptions | undefined, ContainerRegistryContentClientOptions | undefined];
   assertRepositoryName(repositoryName);
   const { credential, options } = credentialAndOptions(credentialOrOptions, clientOptions);
-  const { uploadChunkSizeInBytes, ...registryOptions } = options;
+  const { uploadChunkSizeInBytes, idleTimeoutInMs, ...registryOptions } = options;
   assertSize(uploadChunkSizeInBytes, "uploadChunkSizeInBytes");
+  assertSize(idleTimeoutInMs, "idleTimeoutInMs");
   if (uploadChunkSizeInBytes === 0) throw new RangeError("uploadChunkSizeInBytes must be positive");
   // One HttpClient for every pipeline of this client: one connection pool, and playback sees all requests.
   const httpClient = registryOptions.httpClient ?? createDefaultHttpClient();
@@ -35,6 +38,9 @@ export function setUpClient(
     endpoint: connection.endpoint,
     repositoryName,
     chunkSizeInBytes: uploadChunkSizeInBytes ?? DEFAULT_UPLOAD_CHUNK_BYTES,
-    target: repositoryTarget(connection, httpClient, registryOptions, repositoryName),
+    target: repositoryTarget(connection, httpClient, registryOptions, repositoryName, {
+      idleTimeoutInMs: idleTimeoutInMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+      retry: retrySettings(registryOptions.retryOptions),
+    }),
   };
 }

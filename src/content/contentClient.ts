@@ -55,6 +55,7 @@ function assertDownloadArguments(digest: string, options: DownloadBlobOptions): 
   assertDigest(digest);
   digestAlgorithm(digest);
   assertSize(options.maxResumeAttempts, "maxResumeAttempts");
+  assertSize(options.idleTimeoutInMs, "idleTimeoutInMs");
 }
 
 /**
@@ -172,6 +173,7 @@ export class ContainerRegistryContentClient {
     return traceOperation("ContainerRegistryContentClient.uploadBlob", options, async (updated) => {
       assertBlobContent(content);
       assertSize(options.sizeInBytes, "sizeInBytes");
+      assertSize(options.idleTimeoutInMs, "idleTimeoutInMs");
       if (options.digest !== undefined) {
         assertDigest(options.digest, "digest");
         if (digestAlgorithm(options.digest) !== "sha256") throw new RangeError("digest must be a sha256 digest");
@@ -181,6 +183,8 @@ export class ContainerRegistryContentClient {
         repositoryName: this.repositoryName,
         chunkSizeInBytes: this.chunkSizeInBytes,
         digest: options.digest,
+        idleTimeoutInMs: options.idleTimeoutInMs ?? this.target.transfers.idleTimeoutInMs,
+        retry: this.target.transfers.retry,
         abortSignal: updated.abortSignal,
         tracingOptions: updated.tracingOptions,
         onProgress: options.onProgress,

@@ -132,6 +132,15 @@ export interface ContainerRegistryContentClientOptions extends ContainerRegistry
    * Default: 16 MiB.
    */
   uploadChunkSizeInBytes?: number;
+  /**
+   * Inactivity timeout of blob transfers, in milliseconds: a request of an upload or download that
+   * moves no byte for this long (no response head, no body byte in either direction; time spent
+   * waiting on the caller's own stream or disk does not count) is given up and the transfer resumed,
+   * and a transfer that keeps stalling fails with a `RestError` of code `TransferStalled`. `0`
+   * disables it. Default: 30 000 (30 s), with which a transfer stalled for good gives up within
+   * 3 minutes, resume attempts included (see docs/reliability.md). A call's own `idleTimeoutInMs` wins.
+   */
+  idleTimeoutInMs?: number;
 }
 
 /** Options of {@link ContainerRegistryContentClient.getManifest}. */
@@ -195,8 +204,13 @@ export interface UploadBlobOptions extends OperationOptions {
    * upload fails with {@link DigestMismatchError} when it does not match.
    */
   digest?: string;
-  /** Called as bytes are sent. */
+  /**
+   * Called as bytes are sent. After a resume, `loadedBytes` starts again from what the registry
+   * holds, so it may go back.
+   */
   onProgress?: (progress: BlobTransferProgress) => void;
+  /** The inactivity timeout of this upload; default: the client's `idleTimeoutInMs`. */
+  idleTimeoutInMs?: number;
 }
 
 /** Result of {@link ContainerRegistryContentClient.uploadBlob}. */
@@ -216,6 +230,8 @@ export interface DownloadBlobOptions extends OperationOptions {
    * receiving any new byte before the download fails. Default: 3.
    */
   maxResumeAttempts?: number;
+  /** The inactivity timeout of this download; default: the client's `idleTimeoutInMs`. */
+  idleTimeoutInMs?: number;
 }
 
 /** Result of {@link ContainerRegistryContentClient.downloadBlob}. */

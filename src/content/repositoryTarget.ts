@@ -4,6 +4,15 @@ import type { ContainerRegistryClientOptions } from "../http/clientOptions.js";
 import type { RegistryConnection } from "../http/registryConnection.js";
 import { RegistryTransport, type RawRequest } from "../http/registryTransport.js";
 import { StaticBufferHttpClient } from "../http/staticBuffer/staticBufferHttpClient.js";
+import type { RetrySettings } from "../transfer/retryBackoff.js";
+
+/** How the blob transfers of a client retry, resume and time out (from its options). */
+export interface TransferSettings {
+  /** Inactivity after which a transfer's request is given up and resumed; 0: never. */
+  readonly idleTimeoutInMs: number;
+  /** The client's `retryOptions`, with core's defaults: how uploads retry and resume. */
+  readonly retry: RetrySettings;
+}
 
 /** One repository of a registry as the content operations address it: its `/v2` URLs and the transport to them. */
 export interface RepositoryTarget {
@@ -11,6 +20,8 @@ export interface RepositoryTarget {
   readonly repositoryName: string;
   /** The last hop of blob GETs into files (see ContainerRegistryContentClient's constructor). */
   readonly fileDownloadHttpClient: HttpClient;
+  /** How its blob transfers retry, resume and time out. */
+  readonly transfers: TransferSettings;
   /** What the registry was seen to support of the referrers API (learned once per client). */
   readonly referrers: ReferrersCapability;
 }
@@ -27,6 +38,7 @@ export function repositoryTarget(
   httpClient: HttpClient,
   options: ContainerRegistryClientOptions,
   repositoryName: string,
+  transfers: TransferSettings,
 ): RepositoryTarget {
   return {
     transport: new RegistryTransport(connection, httpClient, options),
@@ -35,6 +47,7 @@ export function repositoryTarget(
     // files (and copies between registries) are downloaded without an allocation per socket read.
     fileDownloadHttpClient: options.httpClient ?? new StaticBufferHttpClient(httpClient),
     referrers: {},
+    transfers,
   };
 }
 

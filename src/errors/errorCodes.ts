@@ -29,6 +29,18 @@ export enum KnownContainerRegistryErrorCode {
   PaginationLoop = "PaginationLoop",
   /** A download's connection dropped and every resume attempt (`maxResumeAttempts`) failed. */
   ConnectionDropped = "ConnectionDropped",
+  /**
+   * No byte moved for `idleTimeoutInMs` (no response head, no body byte either way), and every
+   * resume attempt stalled or failed too. Retrying later may succeed.
+   */
+  TransferStalled = "TransferStalled",
+  /**
+   * An upload failed part-way and cannot be continued: the content was a one-shot stream, and the
+   * registry does not hold every byte already read from it (or lost its upload session). Uploading
+   * again from the start, with the content again, may succeed; a `Buffer` or a file path resumes
+   * wherever the registry stands.
+   */
+  UploadNotResumable = "UploadNotResumable",
   /** A token endpoint answered without the token it is asked for. */
   InvalidTokenResponse = "InvalidTokenResponse",
   /** The credential returned no token. */

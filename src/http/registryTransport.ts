@@ -33,6 +33,8 @@ export interface RawRequest {
   abortSignal?: AbortSignalLike;
   tracingOptions?: OperationTracingOptions;
   onUploadProgress?: (progress: TransferProgressEvent) => void;
+  /** Milliseconds each attempt may wait for the response head before it is aborted (0 or absent: no limit). */
+  timeout?: number;
   /**
    * The last hop for this request instead of the client's shared HttpClient; every policy of the
    * pipeline still runs. Redirects followed for it use it too.
@@ -41,16 +43,18 @@ export interface RawRequest {
 }
 
 /**
- * The three ways the content client reaches a registry and the hosts it redirects to:
+ * The ways the content client reaches a registry and the hosts it redirects to:
  *
  * - `send`: the client's authenticated pipeline (retries, logging, tracing, ACR tokens);
  * - `sendOnce`: the same without the retry policy, for requests whose body is a one-shot stream that
  *   a retry would resend empty or half-read;
  * - `sendAnonymously`: a pipeline with no authentication policy, no user-added policies and no
  *   client request id, for URLs a registry redirected to (blob storage on another host); it follows
- *   further redirects itself since it cannot attach credentials anywhere.
+ *   further redirects itself since it cannot attach credentials anywhere;
+ * - `sendOnceAnonymously`: the same without the retry policy, for one-shot bodies sent to another
+ *   host (an upload session whose `Location` points elsewhere).
  *
- * All three share the caller's `HttpClient`, so connections are pooled and playback sees every request;
+ * All of them share the caller's `HttpClient`, so connections are pooled and playback sees every request;
  * a request may name another one (`RawRequest.httpClient`) for its last hop only.
  * The response decompression policy is left out: blob bytes must arrive as stored for their digest
  * and for `Range` offsets to hold.
@@ -59,6 +63,7 @@ export class RegistryTransport {
   private readonly registryPipeline: Pipeline;
   private readonly oneShotPipeline: Pipeline;
   private readonly anonymousPipeline: Pipeline;
+  private readonly anonymousOneShotPipeline: Pipeline;
   private readonly insecureAllowed: boolean;
 
   constructor(
@@ -73,6 +78,8 @@ export class RegistryTransport {
     this.oneShotPipeline.removePolicy({ phase: "Retry" });
     // It follows further redirects itself: it attaches no credential anywhere.
     this.anonymousPipeline = createBarePipeline(options, { allowCrossOriginRedirects: true });
+    this.anonymousOneShotPipeline = this.anonymousPipeline.clone();
+    this.anonymousOneShotPipeline.removePolicy({ phase: "Retry" });
   }
 
   /** The registry's origin, e.g. `https://myregistry.azurecr.io`. */
@@ -92,6 +99,10 @@ export class RegistryTransport {
     return this.sendThrough(this.anonymousPipeline, request);
   }
 
+  sendOnceAnonymously(request: RawRequest): Promise<PipelineResponse> {
+    return this.sendThrough(this.anonymousOneShotPipeline, request);
+  }
+
   private sendThrough(pipeline: Pipeline, request: RawRequest): Promise<PipelineResponse> {
     return pipeline.sendRequest(request.httpClient ?? this.httpClient, this.build(request));
   }
@@ -105,6 +116,7 @@ export class RegistryTransport {
       abortSignal: request.abortSignal,
       tracingOptions: request.tracingOptions,
       onUploadProgress: request.onUploadProgress,
+      timeout: request.timeout,
       streamResponseStatusCodes: request.streamStatuses ? new Set(request.streamStatuses) : undefined,
       // Plain http only for a registry that is itself on http (a loopback registry): an https
       // registry never gets downgraded by a Location header.

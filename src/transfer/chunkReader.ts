@@ -21,6 +21,7 @@ export class ChunkReader {
   private readonly iterator: AsyncIterator<Uint8Array | string>;
   private leftover: Buffer | undefined;
   private buffer = Buffer.alloc(0);
+  private result?: string;
 
   constructor(private readonly source: Readable) {
     this.iterator = source[Symbol.asyncIterator]();
@@ -72,7 +73,8 @@ export class ChunkReader {
   /** Digest of everything read; only once the source has ended. */
   digest(): string {
     if (!this.ended) throw new Error("The upload source has not been read to its end");
-    return this.digester.digest();
+    this.result ??= this.digester.digest();
+    return this.result;
   }
 
   /** Stops the source when the upload ends early, even while a read is pending. */

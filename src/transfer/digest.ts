@@ -1,5 +1,4 @@
 import { createHash, type Hash } from "node:crypto";
-import { Transform, type TransformCallback } from "node:stream";
 import { DigestMismatchError } from "../errors/digestMismatchError.js";
 
 /** Digest algorithms the client can verify (the OCI spec registers sha256 and sha512). */
@@ -56,49 +55,29 @@ export function toBuffer(chunk: Uint8Array | string): Buffer {
   return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 }
 
-const STREAM_HIGH_WATER_MARK = 1024 * 1024;
-
 /**
- * Passes bytes through unchanged while hashing and counting them, so an upload body is hashed
- * exactly once, on its way to the socket. With `expectedBytes`, a source that yields more or fewer
- * bytes than announced fails the stream instead of sending a body that contradicts Content-Length.
+ * Hashes a blob's bytes in blob order, each exactly once, however often a part of it is sent again:
+ * a resumed upload re-sends bytes the hash already covers, and only bytes past them are hashed.
  */
-export class HashingTransform extends Transform {
-  bytes = 0;
+export class BlobHasher {
+  /** Bytes hashed: the blob's first `hashedBytes` bytes. */
+  hashedBytes = 0;
   private readonly digester = new Digester();
   private result?: string;
 
-  constructor(
-    private readonly expectedBytes?: number,
-    private readonly onBytes?: (bytes: number) => void,
-  ) {
-    super({ highWaterMark: STREAM_HIGH_WATER_MARK });
+  /** Takes the bytes at `position` in the blob; a gap after the bytes hashed so far is a bug of the caller. */
+  update(position: number, bytes: Uint8Array): void {
+    const end = position + bytes.length;
+    if (end <= this.hashedBytes) return;
+    if (position > this.hashedBytes) throw new Error(`Cannot hash bytes at ${position}: only ${this.hashedBytes} bytes were hashed before`);
+    this.digester.update(bytes.subarray(this.hashedBytes - position));
+    this.hashedBytes = end;
   }
 
-  override _transform(chunk: Uint8Array | string, _encoding: BufferEncoding, callback: TransformCallback): void {
-    const buffer = toBuffer(chunk);
-    this.bytes += buffer.length;
-    if (this.expectedBytes !== undefined && this.bytes > this.expectedBytes) {
-      callback(new RangeError(`The upload source yielded more than the ${this.expectedBytes} bytes announced by sizeInBytes`));
-      return;
-    }
-    this.digester.update(buffer);
-    this.onBytes?.(this.bytes);
-    callback(null, buffer);
-  }
-
-  override _flush(callback: TransformCallback): void {
-    if (this.expectedBytes !== undefined && this.bytes !== this.expectedBytes) {
-      callback(new RangeError(`The upload source ended after ${this.bytes} of the ${this.expectedBytes} bytes announced by sizeInBytes`));
-      return;
-    }
-    this.result = this.digester.digest();
-    callback();
-  }
-
-  /** The digest of everything that passed; only available once the stream has ended. */
-  digest(): string {
-    if (this.result === undefined) throw new Error("The upload body has not been read to its end");
+  /** The digest of the first `size` bytes, once they are all hashed (computed once). */
+  digestOf(size: number): string {
+    if (this.hashedBytes !== size) throw new Error(`The upload hashed ${this.hashedBytes} of its ${size} bytes`);
+    this.result ??= this.digester.digest();
     return this.result;
   }
 }

@@ -1,12 +1,14 @@
 import { AbortError, type AbortSignalLike } from "@azure/abort-controller";
 import { isRestError, type HttpClient } from "@azure/core-rest-pipeline";
 import type { OperationOptions } from "@azure/core-client";
-import { delay } from "@azure/core-util";
 import { logger } from "../diagnostics/logger.js";
 import { redactUrl } from "../diagnostics/redaction.js";
 import { sendFollowingRedirects, sendToRedirectTarget } from "../http/redirects.js";
 import type { RawRequest, RegistryTransport } from "../http/registryTransport.js";
+import { KnownContainerRegistryErrorCode } from "../errors/errorCodes.js";
+import { stalledUnlessAborted } from "../errors/transferErrors.js";
 import { positionOf, type BlobOpener, type OpenedBlob } from "./openedBlob.js";
+import { DEFAULT_RETRY_SETTINGS, RetryBackoff } from "./retryBackoff.js";
 
 // How a dropped blob download goes on: where it is reopened (ResumingBlobOpener) and how often and
 // how soon (ResumeBackoff).
@@ -22,15 +24,22 @@ function isPermanent(error: unknown): boolean {
   return status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
 }
 
-/** Attempts to reopen a blob, counted from the last byte received, with a growing pause. */
+/** Attempts to reopen a blob, counted from the last byte received, spaced by the shared {@link RetryBackoff}. */
 export class ResumeBackoff {
-  private failures = 0;
+  private readonly backoff: RetryBackoff;
 
-  constructor(private readonly settings: { maxResumeAttempts: number; resumeDelayInMs: number; abortSignal?: AbortSignalLike }) {}
+  constructor(private readonly settings: { maxResumeAttempts: number; resumeDelayInMs: number; abortSignal?: AbortSignalLike }) {
+    this.backoff = new RetryBackoff({
+      maxRetries: settings.maxResumeAttempts,
+      retryDelayInMs: settings.resumeDelayInMs,
+      maxRetryDelayInMs: DEFAULT_RETRY_SETTINGS.maxRetryDelayInMs,
+      abortSignal: settings.abortSignal,
+    });
+  }
 
   /** A new byte arrived: the next drop starts counting afresh. */
   progressed(): void {
-    this.failures = 0;
+    this.backoff.progressed();
   }
 
   /**
@@ -39,14 +48,12 @@ export class ResumeBackoff {
    * asking again will not change (a 4xx other than 408 and 429).
    */
   async reopen(cause: Error, offset: number, open: BlobOpener): Promise<OpenedBlob> {
-    const { abortSignal, maxResumeAttempts, resumeDelayInMs } = this.settings;
+    const { abortSignal } = this.settings;
     for (;;) {
       if (abortSignal?.aborted) throw new AbortError("The download was aborted.");
-      if (this.failures >= maxResumeAttempts) throw cause;
-      this.failures += 1;
-      const wait = resumeDelayInMs * 2 ** (this.failures - 1);
-      logger.info(`Blob download interrupted at byte ${offset} (${cause.message}); resuming in ${wait} ms (attempt ${this.failures})`);
-      await delay(wait, { abortSignal });
+      const attempt = this.backoff.failuresInARow + 1;
+      logger.info(`Blob download interrupted at byte ${offset} (${cause.message}); resuming (attempt ${attempt})`);
+      await this.backoff.pause(cause);
       try {
         return await open(offset, abortSignal);
       } catch (error) {
@@ -57,14 +64,24 @@ export class ResumeBackoff {
   }
 }
 
+/** What the GETs of a download carry besides the URL. */
+export interface BlobOpenerOptions {
+  tracingOptions?: OperationOptions["tracingOptions"];
+  /** The last hop of the GETs instead of the transport's shared client. */
+  httpClient?: HttpClient;
+  /** How long a GET may wait for its response head (0: forever); longer is a TransferStalled failure. */
+  idleTimeoutInMs: number;
+}
+
 /**
  * Opens a blob at an offset through the registry, following its redirects without credentials.
  * A resume first goes back to the URL the registry redirected to (it is signed and skips the
- * registry), then to the registry when that fails.
- * @param httpClient - The last hop of the GETs instead of the transport's shared client.
+ * registry), then to the registry when that fails; after a stall there, the next resume asks the
+ * registry straight away.
  */
-export function resumingBlobOpener(transport: RegistryTransport, blobUrl: string, options: OperationOptions, httpClient?: HttpClient): BlobOpener {
+export function resumingBlobOpener(transport: RegistryTransport, blobUrl: string, options: BlobOpenerOptions): BlobOpener {
   let redirectedUrl: string | undefined;
+  const { idleTimeoutInMs } = options;
   return async (offset, abortSignal) => {
     const request: RawRequest = {
       method: "GET",
@@ -73,18 +90,41 @@ export function resumingBlobOpener(transport: RegistryTransport, blobUrl: string
       streamStatuses: [200, 206],
       abortSignal,
       tracingOptions: options.tracingOptions,
-      httpClient,
+      httpClient: options.httpClient,
+      timeout: idleTimeoutInMs,
     };
+    const stalled = (error: unknown): unknown => stalledUnlessAborted(error, abortSignal, `GET of the blob at byte ${offset}`, idleTimeoutInMs);
     if (redirectedUrl && offset > 0) {
       try {
         return positionOf(await sendToRedirectTarget(transport, redirectedUrl, request), offset);
       } catch (error) {
-        if (abortSignal?.aborted) throw error;
-        logger.info(`Resuming from ${redactUrl(redirectedUrl)} failed (${(error as Error).message}); asking the registry again`);
+        const failure = stalled(error);
+        if (abortSignal?.aborted) throw failure;
+        const previous = redirectedUrl;
+        redirectedUrl = undefined;
+        if (isRestError(failure) && failure.code === KnownContainerRegistryErrorCode.TransferStalled) throw failure;
+        logger.info(`Resuming from ${redactUrl(previous)} failed (${(failure as Error).message}); asking the registry again`);
       }
     }
-    const followed = await sendFollowingRedirects(transport, request);
-    redirectedUrl = followed.redirectedUrl;
-    return positionOf(followed.response, offset);
+    try {
+      const followed = await sendFollowingRedirects(transport, request);
+      redirectedUrl = followed.redirectedUrl;
+      return positionOf(followed.response, offset);
+    } catch (error) {
+      throw stalled(error);
+    }
   };
+}
+
+/**
+ * Opens a blob at its first byte. A GET that stalled before its response head is tried again as a
+ * resume would be; any other failure is the caller's (the pipeline already retried it).
+ */
+export async function openFirst(options: { open: BlobOpener; maxResumeAttempts: number; resumeDelayInMs: number; abortSignal?: AbortSignalLike }): Promise<OpenedBlob> {
+  try {
+    return await options.open(0, options.abortSignal);
+  } catch (error) {
+    if (!isRestError(error) || error.code !== KnownContainerRegistryErrorCode.TransferStalled) throw error;
+    return new ResumeBackoff(options).reopen(error, 0, options.open);
+  }
 }

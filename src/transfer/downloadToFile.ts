@@ -5,6 +5,8 @@ import type { Readable } from "node:stream";
 import { BlobDownload, type BlobDownloadOptions } from "./blobDownload.js";
 import type { OpenedBlob } from "./openedBlob.js";
 import { StagedFileWriter } from "./stagedFileWriter.js";
+import { IdleTimer } from "./idleTimer.js";
+import { transferStalledError } from "../errors/transferErrors.js";
 import { isZeroCopyBody, type BodySink } from "../http/zeroCopyBody.js";
 
 /**
@@ -27,7 +29,7 @@ export async function downloadToFile(filePath: string, first: OpenedBlob, option
   }
   try {
     const download = new BlobDownload(options, first);
-    await transfer(download, first, file, options.abortSignal);
+    await transfer(download, first, file, options);
     await file.close();
     await rename(temporaryPath, filePath);
     return download.offset;
@@ -40,7 +42,7 @@ export async function downloadToFile(filePath: string, first: OpenedBlob, option
 }
 
 /** Writes the blob's bytes to `file`, resuming dropped connections, and checks the digest at the end. */
-async function transfer(download: BlobDownload, first: OpenedBlob, file: FileHandle, abortSignal?: AbortSignalLike): Promise<void> {
+async function transfer(download: BlobDownload, first: OpenedBlob, file: FileHandle, options: BlobDownloadOptions): Promise<void> {
   const writer = new StagedFileWriter(file);
   const sink: BodySink = (chunk) => {
     const bytes = download.accept(chunk);
@@ -48,7 +50,8 @@ async function transfer(download: BlobDownload, first: OpenedBlob, file: FileHan
   };
   let opened = first;
   for (;;) {
-    const dropped = await drain(opened.body, sink, abortSignal).then(
+    const stalled = (): Error => transferStalledError(`Blob download at byte ${download.offset}`, options.idleTimeoutInMs);
+    const dropped = await drain(opened.body, sink, { ...options, stalled }).then(
       () => download.shortfall(),
       (error: Error) => error,
     );
@@ -62,21 +65,42 @@ async function transfer(download: BlobDownload, first: OpenedBlob, file: FileHan
   if (mismatch) throw mismatch;
 }
 
-/** Hands one response body to `sink`; an abort destroys the body, which then fails. */
-export async function drain(body: NodeJS.ReadableStream, sink: BodySink, abortSignal?: AbortSignalLike): Promise<void> {
-  const onAbort = (): void => {
-    (body as Partial<Readable>).destroy?.(new AbortError("The download was aborted."));
+export interface DrainOptions {
+  abortSignal?: AbortSignalLike;
+  idleTimeoutInMs: number;
+  /** The error a body that stalled fails with. */
+  stalled: () => Error;
+}
+
+/**
+ * Hands one response body to `sink`. An abort destroys the body, which then fails; so does a body
+ * that delivers nothing for `idleTimeoutInMs` (time spent waiting on the file does not count).
+ */
+export async function drain(body: NodeJS.ReadableStream, sink: BodySink, options: DrainOptions): Promise<void> {
+  const { abortSignal } = options;
+  const fail = (error: Error): void => {
+    (body as Partial<Readable>).destroy?.(error);
+  };
+  const onAbort = (): void => fail(new AbortError("The download was aborted."));
+  const idle = new IdleTimer(options.idleTimeoutInMs, () => fail(options.stalled()));
+  const watched: BodySink = (chunk) => {
+    idle.touch();
+    const writing = sink(chunk);
+    if (!writing) return undefined;
+    idle.hold();
+    return writing.finally(() => idle.release());
   };
   abortSignal?.addEventListener("abort", onAbort);
   try {
     if (abortSignal?.aborted) onAbort();
     if (isZeroCopyBody(body)) {
-      await body.drainInto(sink);
+      await body.drainInto(watched);
     } else {
       // Another HttpClient's body (a proxy, chunked framing, the caller's own client): its chunks are ours to keep.
-      for await (const chunk of body) await sink(chunk as Buffer);
+      for await (const chunk of body) await watched(chunk as Buffer);
     }
   } finally {
+    idle.stop();
     abortSignal?.removeEventListener("abort", onAbort);
   }
 }

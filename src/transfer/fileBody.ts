@@ -1,25 +1,20 @@
 import { close, open, read } from "node:fs";
 import { ClientRequest } from "node:http";
 import { Readable } from "node:stream";
-import { Digester } from "./digest.js";
+import type { BodyChunkListener } from "./bufferBody.js";
 
 const SLOT_BYTES = 1024 * 1024;
 const MAX_POOLED_SLOTS = 4;
 
-/** A request body that hashes its bytes as they are read and knows its digest at the end. */
-export interface HashedBody extends Readable {
-  /** The digest of the whole body; only once it has been read to its end. */
-  digest(): string;
-}
-
 interface PendingSlot {
   slot: Buffer;
-  /** Offset just past the slot's bytes in the file. */
+  /** Offset just past the slot's bytes in the body. */
   end: number;
 }
 
 /**
- * Reads a file for an upload body, hashing each chunk once as it is read, with a small pool of
+ * Reads a file from an offset for an upload body, handing each chunk to a listener (which hashes
+ * it) as it is read, with a small pool of
  * reused buffers instead of a fresh buffer per read: at hundreds of MB/s, garbage buffers waiting
  * for the collector otherwise add tens of MiB to the process's peak RSS.
  *
@@ -28,22 +23,26 @@ interface PendingSlot {
  * by the pipe and flushed by the request (its `writableLength` back to 0, or `drain`). Read any
  * other way, every chunk gets a fresh buffer.
  */
-export class FileBody extends Readable implements HashedBody {
+export class FileBody extends Readable {
   private fd?: number;
-  private position = 0;
-  private readonly digester = new Digester();
-  private result?: string;
+  private position: number;
   private readonly free: Buffer[] = [];
   private readonly pending: PendingSlot[] = [];
   private consumedBytes = 0;
   private request?: ClientRequest;
 
+  /**
+   * @param start - The file offset the body starts at (a resumed upload starts where the registry stands).
+   * @param size - The file's size when the upload started: a file that changes length fails the body.
+   */
   constructor(
     private readonly path: string,
+    private readonly start: number,
     private readonly size: number,
-    private readonly onBytes?: (bytes: number) => void,
+    private readonly onChunk: BodyChunkListener,
   ) {
     super({ highWaterMark: SLOT_BYTES });
+    this.position = start;
   }
 
   override _construct(callback: (error?: Error | null) => void): void {
@@ -65,7 +64,6 @@ export class FileBody extends Readable implements HashedBody {
           this.destroy(new RangeError(`The file ended after ${this.position} of its ${this.size} bytes: it changed during the upload`));
           return;
         }
-        this.result = this.digester.digest();
         this.push(null);
         return;
       }
@@ -74,10 +72,14 @@ export class FileBody extends Readable implements HashedBody {
         this.destroy(new RangeError(`The file grew past its ${this.size} bytes during the upload`));
         return;
       }
+      try {
+        this.onChunk(this.position, bytes);
+      } catch (listenerError) {
+        this.destroy(listenerError as Error);
+        return;
+      }
       this.position += bytes.length;
-      this.digester.update(bytes);
-      this.onBytes?.(this.position);
-      if (this.request) this.pending.push({ slot, end: this.position });
+      if (this.request) this.pending.push({ slot, end: this.position - this.start });
       this.push(bytes);
     });
   }
@@ -102,11 +104,6 @@ export class FileBody extends Readable implements HashedBody {
       destination.on("drain", () => this.release());
     }
     return piped;
-  }
-
-  digest(): string {
-    if (this.result === undefined) throw new Error("The upload body has not been read to its end");
-    return this.result;
   }
 
   /** Everything written so far has left the request: those buffers can take new bytes. */

@@ -2,9 +2,10 @@ import { ClientRequest } from "node:http";
 import { Readable } from "node:stream";
 import { BlobDownload, type BlobDownloadOptions } from "./blobDownload.js";
 import { drain } from "./downloadToFile.js";
-import type { HashedBody } from "./fileBody.js";
+import type { BodyChunkListener } from "./bufferBody.js";
 import type { OpenedBlob } from "./openedBlob.js";
 import { StagedFileWriter } from "./stagedFileWriter.js";
+import { transferStalledError } from "../errors/transferErrors.js";
 import type { BodySink } from "../http/zeroCopyBody.js";
 
 const HIGH_WATER_MARK = 1024 * 1024;
@@ -21,9 +22,9 @@ function requestOutput(request: ClientRequest): (bytes: Buffer) => Promise<void>
 
 /**
  * The body of an upload whose bytes come straight from a blob download (a copy between
- * registries): hashed once, by the download, which checks them against their digest and resumes
- * a dropped connection where it stopped; {@link RelayBody.digest} is that verified digest, so the
- * upload need not hash them again.
+ * registries), from `startOffset` on: the download resumes a dropped connection where it stopped
+ * and, from offset 0, checks the bytes against their digest before the body ends; each piece goes
+ * to `onChunk` (the upload's hashing and progress) as it passes.
  *
  * Piped into an `http.ClientRequest` (as Node's HttpClient sends request bodies), the download's
  * bytes go from its socket's read buffers (with the static-buffer HttpClient: no allocation per
@@ -31,22 +32,22 @@ function requestOutput(request: ClientRequest): (bytes: Buffer) => Promise<void>
  * other way, it is an ordinary Readable of copies. Bytes that do not match the digest fail the
  * body (and the request) with a DigestMismatchError instead of ending it.
  */
-export class RelayBody extends Readable implements HashedBody {
-  private readonly download: BlobDownload;
-  private opened: OpenedBlob;
+export class RelayBody extends Readable {
+  private opened?: OpenedBlob;
   private started = false;
-  private verified?: string;
   /** Set when the reader is behind: called by the next `_read`. */
   private wakeReader?: () => void;
 
+  /**
+   * @param open - Opens the blob at `startOffset` (or hands over an opened response), when the body is first read.
+   */
   constructor(
     private readonly options: BlobDownloadOptions,
-    first: OpenedBlob,
-    private readonly onBytes?: (bytes: number) => void,
+    private readonly open: () => Promise<OpenedBlob>,
+    private readonly onChunk: BodyChunkListener,
+    private readonly startOffset = 0,
   ) {
     super({ highWaterMark: HIGH_WATER_MARK });
-    this.download = new BlobDownload(options, first);
-    this.opened = first;
   }
 
   override pipe<T extends NodeJS.WritableStream>(destination: T, options?: { end?: boolean }): T {
@@ -84,13 +85,8 @@ export class RelayBody extends Readable implements HashedBody {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    (this.opened.body as Partial<Readable>).destroy?.();
+    (this.opened?.body as Partial<Readable> | undefined)?.destroy?.();
     callback(error);
-  }
-
-  digest(): string {
-    if (this.verified === undefined) throw new Error("The relayed blob has not been read to its end");
-    return this.verified;
   }
 
   /**
@@ -99,11 +95,13 @@ export class RelayBody extends Readable implements HashedBody {
    * dropped connection: it ends the relay without a resume.
    */
   private async relay(deliver: BodySink, check: () => void): Promise<void> {
+    this.opened = await this.open();
+    const download = new BlobDownload(this.options, this.opened, this.startOffset);
     let deliveryFailure: { error: unknown } | undefined;
     const sink: BodySink = (chunk) => {
-      const bytes = this.download.accept(chunk);
+      const bytes = download.accept(chunk);
       if (bytes.length === 0) return undefined;
-      this.onBytes?.(this.download.offset);
+      this.onChunk(download.offset - bytes.length, bytes);
       try {
         return deliver(bytes)?.catch((error: unknown) => {
           deliveryFailure = { error };
@@ -115,18 +113,18 @@ export class RelayBody extends Readable implements HashedBody {
       }
     };
     for (;;) {
-      const dropped = await drain(this.opened.body, sink, this.options.abortSignal).then(
-        () => this.download.shortfall(),
+      const stalled = (): Error => transferStalledError(`Blob relay at byte ${download.offset}`, this.options.idleTimeoutInMs);
+      const dropped = await drain(this.opened.body, sink, { ...this.options, stalled }).then(
+        () => download.shortfall(),
         (error: Error) => error,
       );
       if (deliveryFailure) throw deliveryFailure.error;
       check();
       if (!dropped) break;
       if (this.destroyed) throw dropped;
-      this.opened = await this.download.resume(dropped);
+      this.opened = await download.resume(dropped);
     }
-    const mismatch = this.download.verify();
+    const mismatch = download.verify();
     if (mismatch) throw mismatch;
-    this.verified = this.options.expectedDigest;
   }
 }

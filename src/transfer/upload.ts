@@ -1,17 +1,18 @@
 import { AbortError } from "@azure/abort-controller";
-import { finished } from "node:stream/promises";
+import type { Readable } from "node:stream";
 import { raceAbort, throwIfAborted } from "../errors/abort.js";
-import { ensureStatus, type RegistryTransport } from "../http/registryTransport.js";
+import type { RegistryTransport } from "../http/registryTransport.js";
+import { BufferBody } from "./bufferBody.js";
 import { ChunkReader } from "./chunkReader.js";
-import { assertDigestMatches } from "./digest.js";
+import { assertDigestMatches, BlobHasher } from "./digest.js";
 import type { StoredBlob } from "./models.js";
-import { chunkContentRange, nextUploadUrl, withQueryParameter } from "./uploadLocation.js";
-import { OCTET_STREAM, UploadSession, type UploadRequestOptions } from "./uploadSession.js";
+import { StreamContinuation } from "./streamContinuation.js";
+import { ResumableUpload, type ByteWindow } from "./uploadResume.js";
+import type { UploadRequestOptions } from "./uploadSession.js";
 import type { UploadSource } from "./uploadSource.js";
 
 /** Chunk size for streams of unknown length; see docs/content.md for the measurements behind it. */
 export const DEFAULT_UPLOAD_CHUNK_BYTES = 16 * 1024 * 1024;
-
 
 /**
  * Uploads a blob, hashing it once while it streams:
@@ -22,84 +23,117 @@ export const DEFAULT_UPLOAD_CHUNK_BYTES = 16 * 1024 * 1024;
  * - unknown length: `PATCH` chunks of `chunkSizeInBytes` (or the registry's `OCI-Chunk-Min-Length`)
  *   with `Content-Range`, then `PUT ?digest=`.
  *
- * Any failure after the session is opened (including an abort) cancels the session.
+ * A failed request is resumed where the registry stands (see {@link ResumableUpload}). Any failure
+ * that ends the upload (including an abort) cancels its session.
  */
 export async function uploadBlob(transport: RegistryTransport, source: UploadSource, options: UploadRequestOptions): Promise<StoredBlob> {
   throwIfAborted(options.abortSignal);
-  const start = await transport.send({
-    method: "POST",
-    url: `${transport.endpoint}/v2/${options.repositoryName}/blobs/uploads/`,
-    abortSignal: options.abortSignal,
-    tracingOptions: options.tracingOptions,
-  });
-  const session = new UploadSession(transport, options, ensureStatus(start, [202]));
+  const upload = new ResumableUpload(transport, options, source.sizeInBytes);
+  let stream: StreamContinuation | ChunkReader | undefined;
   try {
-    const result =
-      source.sizeInBytes === undefined
-        ? await uploadChunks(session, source, options)
-        : await uploadWhole(session, source, source.sizeInBytes, options);
-    return result;
+    await upload.start();
+    if (source.kind === "seekable") return await uploadKnownLength(upload, seekableWindow(source), options);
+    const readable = source.readable();
+    if (source.sizeInBytes === undefined) {
+      const reader = (stream = new ChunkReader(readable));
+      return await uploadChunks(upload, reader, options);
+    }
+    const continuation = (stream = new StreamContinuation(readable, source.sizeInBytes));
+    return await uploadKnownLength(upload, streamWindow(continuation, source.sizeInBytes), options);
   } catch (error) {
-    await session.cancel();
+    stream?.close();
+    await upload.cancel();
     if (options.abortSignal?.aborted && !(error instanceof AbortError)) throw new AbortError("The upload was aborted.");
     throw error;
   }
 }
 
-async function uploadWhole(session: UploadSession, source: UploadSource, size: number, options: UploadRequestOptions): Promise<StoredBlob> {
-  const report = (loadedBytes: number): void => options.onProgress?.({ loadedBytes, totalBytes: size });
-  const body = source.openHashed(size, report);
-  const headers = { "Content-Type": OCTET_STREAM, "Content-Length": String(size) };
-  if (options.digest !== undefined) {
-    const response = await session.sendStreaming("PUT", withQueryParameter(session.url, "digest", options.digest), body, headers);
-    if (body.readableEnded) assertDigestMatches("The uploaded content", options.digest, body.digest());
-    ensureStatus(response, [201, 204]);
-    session.url = "";
-    const confirmed = response.headers.get("docker-content-digest");
-    if (confirmed) assertDigestMatches("The registry stored the blob under another digest", options.digest, confirmed);
-    return { digest: options.digest, sizeInBytes: size };
-  }
-  if (size > 0) {
-    // No Content-Range: a single whole-body PATCH is a "streamed" upload, which every registry accepts.
-    const response = ensureStatus(await session.sendStreaming("PATCH", session.url, body, headers), [201, 202, 204]);
-    session.url = nextUploadUrl(response);
-  } else {
-    body.resume();
-    await finished(body);
-  }
-  const digest = body.digest();
-  await session.complete(digest);
-  return { digest, sizeInBytes: size };
+/** The whole blob, hashed in blob order however often a part of it is sent. */
+interface WholeWindow extends ByteWindow {
+  hasher: BlobHasher;
 }
 
-async function uploadChunks(session: UploadSession, source: UploadSource, options: UploadRequestOptions): Promise<StoredBlob> {
-  const chunkBytes = Math.max(options.chunkSizeInBytes, session.minChunkBytes ?? 0);
-  const reader = new ChunkReader(source.open());
-  try {
-    let offset = 0;
-    for (;;) {
-      // A stalled source must not hold up an abort.
-      const chunk = await raceAbort(reader.read(chunkBytes), options.abortSignal);
-      if (chunk.length === 0) break;
-      const headers: Record<string, string> = { "Content-Type": OCTET_STREAM, "Content-Length": String(chunk.length) };
-      // A blob that fits in its first chunk goes like a whole-body upload; otherwise each PATCH says where it lands.
-      if (!(offset === 0 && reader.ended)) headers["Content-Range"] = chunkContentRange(offset, chunk.length);
-      const base = offset;
-      const onUploadProgress = options.onProgress && (({ loadedBytes }: { loadedBytes: number }) => options.onProgress!({ loadedBytes: base + loadedBytes }));
-      // The chunk is a buffer, yet goes out exactly once: a replayed PATCH would land at a stale offset.
-      const response = ensureStatus(
-        await session.transport.sendOnce(session.request("PATCH", session.url, { body: chunk, headers, onUploadProgress })),
-        [201, 202, 204],
-      );
-      session.url = nextUploadUrl(response);
-      offset += chunk.length;
-      if (reader.ended) break;
-    }
-    const digest = reader.digest();
+function seekableWindow(source: Extract<UploadSource, { kind: "seekable" }>): WholeWindow {
+  const hasher = new BlobHasher();
+  return {
+    start: 0,
+    end: source.sizeInBytes,
+    whole: true,
+    hasher,
+    canSendFrom: () => true,
+    bodyFrom: (offset, onChunk) =>
+      source.bodyFrom(offset, (position, bytes) => {
+        hasher.update(position, bytes);
+        onChunk(position, bytes);
+      }),
+  };
+}
+
+function streamWindow(continuation: StreamContinuation, size: number): WholeWindow {
+  const hasher = new BlobHasher();
+  return {
+    start: 0,
+    end: size,
+    whole: true,
+    hasher,
+    // What was read from the stream is gone: it goes on only from where it stopped.
+    canSendFrom: (offset) => offset === continuation.handedOut,
+    bodyFrom: (_offset, onChunk) =>
+      continuation.body((position, bytes) => {
+        hasher.update(position, bytes);
+        onChunk(position, bytes);
+      }),
+  };
+}
+
+async function uploadKnownLength(upload: ResumableUpload, window: WholeWindow, options: UploadRequestOptions): Promise<StoredBlob> {
+  const size = window.end;
+  /** The digest of every byte, checked against the caller's; undefined until all are hashed. */
+  const digestSoFar = (): string | undefined => {
+    if (window.hasher.hashedBytes !== size) return undefined;
+    const digest = window.hasher.digestOf(size);
     if (options.digest !== undefined) assertDigestMatches("The uploaded content", options.digest, digest);
-    await session.complete(digest);
-    return { digest, sizeInBytes: offset };
-  } finally {
-    if (!reader.ended) reader.close();
+    return digest;
+  };
+  if (options.digest !== undefined && size > 0) {
+    const stored = await upload.putWhole(window, options.digest, () => void digestSoFar());
+    if (stored) return { digest: options.digest, sizeInBytes: size };
+  }
+  const finish = (): string => digestSoFar() ?? window.hasher.digestOf(size);
+  await upload.sendWindow(window, finish);
+  return { digest: finish(), sizeInBytes: size };
+}
+
+/** One chunk of a stream of unknown length, in memory: any part of it can be sent again. */
+function chunkWindow(chunk: Buffer, start: number, last: boolean): ByteWindow {
+  return {
+    start,
+    end: start + chunk.length,
+    // A blob that fits in its first chunk goes like a whole-body upload; otherwise each PATCH says where it lands.
+    whole: start === 0 && last,
+    canSendFrom: () => true,
+    bodyFrom: (offset, onChunk): Readable => new BufferBody(chunk, offset - start, start, onChunk),
+  };
+}
+
+async function uploadChunks(upload: ResumableUpload, reader: ChunkReader, options: UploadRequestOptions): Promise<StoredBlob> {
+  const chunkBytes = Math.max(options.chunkSizeInBytes, upload.minChunkBytes ?? 0);
+  for (;;) {
+    const start = upload.offset;
+    // A stalled source must not hold up an abort. The chunk is valid until the next read: it is
+    // acknowledged by the registry before that.
+    const chunk = await raceAbort(reader.read(chunkBytes), options.abortSignal);
+    const window = chunkWindow(chunk, start, reader.ended);
+    if (!reader.ended) {
+      await upload.sendWindow(window);
+      continue;
+    }
+    const finish = (): string => {
+      const digest = reader.digest();
+      if (options.digest !== undefined) assertDigestMatches("The uploaded content", options.digest, digest);
+      return digest;
+    };
+    await upload.sendWindow(window, finish);
+    return { digest: finish(), sizeInBytes: window.end };
   }
 }

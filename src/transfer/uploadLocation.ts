@@ -31,3 +31,17 @@ export function chunkMinLength(response: PipelineResponse): number | undefined {
   const value = Number(response.headers.get("oci-chunk-min-length"));
   return Number.isSafeInteger(value) && value > 0 ? value : undefined;
 }
+
+const UPLOAD_RANGE = /^(?:bytes=)?0-(\d+)$/;
+
+/**
+ * The bytes a session holds, from the `Range: 0-<last>` of its status (or of a `PATCH` answer).
+ * `0-0` counts as none: registries (distribution, ACR) answer it for an empty session, so a session
+ * of exactly one byte reads as empty, and that byte is sent again. Undefined without a valid Range.
+ */
+export function parseUploadRange(range: string | undefined): number | undefined {
+  const match = UPLOAD_RANGE.exec(range?.trim() ?? "");
+  if (!match) return undefined;
+  const last = Number(match[1]);
+  return last === 0 ? 0 : last + 1;
+}

@@ -1,9 +1,9 @@
-import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
-import { pipeline, Readable } from "node:stream";
+import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import { HashingTransform, toBuffer } from "./digest.js";
-import { FileBody, type HashedBody } from "./fileBody.js";
+import { toBuffer } from "./digest.js";
+import { BufferBody, type BodyChunkListener } from "./bufferBody.js";
+import { FileBody } from "./fileBody.js";
 
 /**
  * What `uploadBlob` accepts: bytes, a Node readable stream, a web `ReadableStream`, an async
@@ -16,28 +16,23 @@ export type BlobContent =
   | AsyncIterable<Uint8Array>
   | string;
 
-/** An upload source: its length when known, and its bytes (opened once, one way or the other). */
-export interface UploadSource {
+/** Bytes or a file: any range can be read again, so an upload of it resumes wherever the registry stands. */
+export interface SeekableSource {
+  kind: "seekable";
+  sizeInBytes: number;
+  /** A request body of the bytes from `offset` to the end, each piece handed to `onChunk` as it is read. */
+  bodyFrom(offset: number, onChunk: BodyChunkListener): Readable;
+}
+
+/** A stream, read once: of known length when the caller announced it. */
+export interface StreamSource {
+  kind: "stream";
   sizeInBytes?: number;
-  /** The bytes as they are. */
-  open(): Readable;
-  /** The bytes hashed as they are read; fails when they are not `size` bytes long. */
-  openHashed(size: number, onBytes?: (bytes: number) => void): HashedBody;
+  /** The stream as bytes (opened once). */
+  readable(): Readable;
 }
 
-/** Hashes any stream on its way through; pipeline() ties both ends, so a failure on either stops the other. */
-function hashedStream(open: () => Readable): UploadSource["openHashed"] {
-  return (size, onBytes) => pipeline(open(), new HashingTransform(size, onBytes), () => undefined);
-}
-
-/** Large enough to keep per-chunk overhead (hashing calls, socket writes) negligible; small enough to stay off the RSS. */
-const SOURCE_CHUNK_BYTES = 1024 * 1024;
-
-function* slices(bytes: Buffer): Generator<Buffer> {
-  for (let offset = 0; offset < bytes.length; offset += SOURCE_CHUNK_BYTES) {
-    yield bytes.subarray(offset, offset + SOURCE_CHUNK_BYTES);
-  }
-}
+export type UploadSource = SeekableSource | StreamSource;
 
 function isNodeStream(content: object): content is NodeJS.ReadableStream {
   return typeof (content as NodeJS.ReadableStream).pipe === "function" && typeof (content as NodeJS.ReadableStream).on === "function";
@@ -84,7 +79,8 @@ function missingFile(content: string): RangeError {
 
 /**
  * Classifies upload content without reading it. A file path is stat'ed for its length (it is
- * then read once, while hashing and sending); streams are only as long as `sizeInBytes` says.
+ * then read while hashing and sending, again from an offset when an upload resumes); streams are
+ * only as long as `sizeInBytes` says.
  */
 export async function prepareUploadSource(content: BlobContent, sizeInBytes: number | undefined): Promise<UploadSource> {
   if (typeof content === "string") {
@@ -92,27 +88,24 @@ export async function prepareUploadSource(content: BlobContent, sizeInBytes: num
       throw error.code === "ENOENT" ? missingFile(content) : error;
     });
     if (!info.isFile()) throw new TypeError(`"${content}" is not a file`);
-    const open = (): Readable => createReadStream(content, { highWaterMark: SOURCE_CHUNK_BYTES });
-    return { sizeInBytes: info.size, open, openHashed: (size, onBytes) => new FileBody(content, size, onBytes) };
+    const size = info.size;
+    return { kind: "seekable", sizeInBytes: size, bodyFrom: (offset, onChunk) => new FileBody(content, offset, size, onChunk) };
   }
   if (content instanceof Uint8Array) {
     const bytes = toBuffer(content);
-    const open = (): Readable => Readable.from(slices(bytes), { objectMode: false });
-    return { sizeInBytes: bytes.length, open, openHashed: hashedStream(open) };
+    return { kind: "seekable", sizeInBytes: bytes.length, bodyFrom: (offset, onChunk) => new BufferBody(bytes, offset, 0, onChunk) };
   }
   if (isNodeStream(content)) {
     // A byte stream is sent as it is; object-mode and legacy streams are adapted to one.
     const readable = content instanceof Readable ? content : new Readable().wrap(content);
     const open = (): Readable => (!readable.readableObjectMode ? readable : Readable.from(asBuffers(readable), { objectMode: false }));
-    return { sizeInBytes, open, openHashed: hashedStream(open) };
+    return { kind: "stream", sizeInBytes, readable: open };
   }
   if (isWebStream(content)) {
-    const open = (): Readable => Readable.fromWeb(content as WebReadableStream<Uint8Array>, { objectMode: false });
-    return { sizeInBytes, open, openHashed: hashedStream(open) };
+    return { kind: "stream", sizeInBytes, readable: () => Readable.fromWeb(content as WebReadableStream<Uint8Array>, { objectMode: false }) };
   }
   if (isAsyncIterable(content)) {
-    const open = (): Readable => Readable.from(asBuffers(content), { objectMode: false });
-    return { sizeInBytes, open, openHashed: hashedStream(open) };
+    return { kind: "stream", sizeInBytes, readable: () => Readable.from(asBuffers(content), { objectMode: false }) };
   }
   throw new TypeError(CONTENT_TYPES);
 }

@@ -1,6 +1,8 @@
 import { AbortError } from "@azure/abort-controller";
 import { Readable } from "node:stream";
+import { transferStalledError } from "../errors/transferErrors.js";
 import { BlobDownload, type BlobDownloadOptions } from "./blobDownload.js";
+import { IdleTimer } from "./idleTimer.js";
 import type { OpenedBlob } from "./openedBlob.js";
 
 const HIGH_WATER_MARK = 1024 * 1024;
@@ -8,12 +10,14 @@ const HIGH_WATER_MARK = 1024 * 1024;
 /**
  * The content stream of a blob download. It hashes bytes as they pass and, at the end, either
  * ends (the digest matched) or fails with a DigestMismatchError. A dropped connection is resumed
- * (see {@link BlobDownload}), so the consumer sees every byte exactly once. It reads from the
- * network only as fast as its consumer reads from it.
+ * (see {@link BlobDownload}), so the consumer sees every byte exactly once; so is a body that
+ * stalls for `idleTimeoutInMs` while the consumer waits for bytes. It reads from the network only
+ * as fast as its consumer reads from it.
  */
 export class VerifyingBlobStream extends Readable {
   private readonly download: BlobDownload;
   private body?: NodeJS.ReadableStream;
+  private idle?: IdleTimer;
   private resuming = false;
   private readonly onAbort = (): void => {
     this.destroy(new AbortError("The download was aborted."));
@@ -36,6 +40,7 @@ export class VerifyingBlobStream extends Readable {
 
   override _read(): void {
     this.body?.resume();
+    this.idle?.release();
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
@@ -46,6 +51,10 @@ export class VerifyingBlobStream extends Readable {
 
   private attach(body: NodeJS.ReadableStream): void {
     this.body = body;
+    const { idleTimeoutInMs } = this.options;
+    this.idle = new IdleTimer(idleTimeoutInMs, () =>
+      this.onBodyError(transferStalledError(`Blob download at byte ${this.download.offset}`, idleTimeoutInMs)),
+    );
     body.on("data", this.onData);
     body.on("end", this.onEnd);
     body.on("error", this.onBodyError);
@@ -56,6 +65,8 @@ export class VerifyingBlobStream extends Readable {
     const body = this.body;
     if (!body) return;
     this.body = undefined;
+    this.idle?.stop();
+    this.idle = undefined;
     body.off("data", this.onData);
     body.off("end", this.onEnd);
     body.off("error", this.onBodyError);
@@ -66,8 +77,13 @@ export class VerifyingBlobStream extends Readable {
   }
 
   private readonly onData = (chunk: Buffer): void => {
+    this.idle?.touch();
     const bytes = this.download.accept(chunk);
-    if (bytes.length > 0 && !this.push(bytes)) this.body?.pause();
+    if (bytes.length > 0 && !this.push(bytes)) {
+      this.body?.pause();
+      // The consumer is behind: waiting for it is not the network stalling.
+      this.idle?.hold();
+    }
   };
 
   private readonly onEnd = (): void => {
@@ -103,7 +119,10 @@ export class VerifyingBlobStream extends Readable {
           return;
         }
         this.attach(opened.body);
-        if (this.readableFlowing === false && this.readableLength >= this.readableHighWaterMark) this.body?.pause();
+        if (this.readableFlowing === false && this.readableLength >= this.readableHighWaterMark) {
+          this.body?.pause();
+          this.idle?.hold();
+        }
       },
       (error: unknown) => {
         this.resuming = false;

@@ -87,6 +87,8 @@ export async function handleUploadSession(ctx: Context, { name, reference: id }:
   const session = ctx.uploads.get(name, id);
   switch (ctx.req.method) {
     case "GET":
+      // Where the session stands once a request still being stored (one its client gave up on) has ended.
+      await ctx.uploads.settle(session);
       sendEmpty(ctx.res, 204, progressHeaders(session));
       return;
     case "PATCH":

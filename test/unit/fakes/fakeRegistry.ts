@@ -109,6 +109,9 @@ export class FakeRegistry implements HttpClient {
         this.uploads.delete(id!);
         return { status: 204 };
       }
+      const sessionLocation = this.location(`/v2/${name}/blobs/uploads/${id}?_state=${id}%3D%3D`);
+      // Upload status, with distribution's "0-0" for an empty session.
+      if (method === "GET") return { status: 204, headers: { location: sessionLocation, range: `0-${Math.max(0, data.length - 1)}` } };
       const range = request.headers.get("content-range");
       if (range && Number(range.split("-")[0]) !== data.length) return error(416, "BLOB_UPLOAD_INVALID");
       const received = Buffer.concat([data, body]);
@@ -116,7 +119,7 @@ export class FakeRegistry implements HttpClient {
       if (method === "PATCH") {
         return {
           status: this.options.patchStatus ?? 202,
-          headers: { location: this.location(`/v2/${name}/blobs/uploads/${id}?_state=${id}%3D%3D`), range: `0-${received.length - 1}` },
+          headers: { location: sessionLocation, range: `0-${received.length - 1}` },
         };
       }
       if (method === "PUT") {

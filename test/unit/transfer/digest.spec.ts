@@ -1,6 +1,5 @@
-import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { assertDigestMatches, computeDigest, digestAlgorithm, Digester, HashingTransform } from "../../../src/transfer/digest.js";
+import { assertDigestMatches, BlobHasher, computeDigest, digestAlgorithm, Digester } from "../../../src/transfer/digest.js";
 import { DigestMismatchError } from "../../../src/index.js";
 import { sha256 } from "../fakes/fakeRegistry.js";
 
@@ -24,28 +23,22 @@ describe("digests", () => {
     expect(() => assertDigestMatches("x", digest, sha256(Buffer.from("y")))).toThrow(DigestMismatchError);
   });
 
-  it("HashingTransform passes bytes through unchanged and knows their digest at the end", async () => {
-    const hasher = new HashingTransform(6);
-    const out: Buffer[] = [];
-    Readable.from([Buffer.from("abc"), "def"]).pipe(hasher);
-    for await (const chunk of hasher) out.push(chunk as Buffer);
-    expect(Buffer.concat(out).toString()).toBe("abcdef");
-    expect(hasher.digest()).toBe(sha256(Buffer.from("abcdef")));
+  it("BlobHasher hashes bytes sent again (a resume from an earlier offset) only once", () => {
+    const blob = Buffer.from("0123456789abcdef");
+    const hasher = new BlobHasher();
+    hasher.update(0, blob.subarray(0, 10));
+    hasher.update(6, blob.subarray(6, 12));
+    hasher.update(8, blob.subarray(8, 9));
+    hasher.update(12, blob.subarray(12));
+    expect(hasher.hashedBytes).toBe(16);
+    expect(hasher.digestOf(16)).toBe(sha256(blob));
+    expect(hasher.digestOf(16)).toBe(sha256(blob));
   });
 
-  it("HashingTransform refuses more or fewer bytes than announced", async () => {
-    const drain = async (expected: number): Promise<unknown> => {
-      const hasher = new HashingTransform(expected);
-      Readable.from([Buffer.from("abcdef")]).pipe(hasher);
-      try {
-        for await (const _ of hasher);
-      } catch (error) {
-        return error;
-      }
-      return undefined;
-    };
-    expect(await drain(5)).toBeInstanceOf(RangeError);
-    expect(await drain(7)).toBeInstanceOf(RangeError);
-    expect(await drain(6)).toBeUndefined();
+  it("BlobHasher refuses a gap, and a digest before every byte is hashed", () => {
+    const hasher = new BlobHasher();
+    hasher.update(0, Buffer.from("0123"));
+    expect(() => hasher.update(5, Buffer.from("5"))).toThrow(/only 4 bytes/);
+    expect(() => hasher.digestOf(16)).toThrow(/hashed 4 of its 16 bytes/);
   });
 });

@@ -128,13 +128,14 @@ describe("uploadBlob: content of known length", () => {
     expect(failure).toMatchObject({ expectedDigest: sha256(bytes(10)), actualDigest: other });
   });
 
-  it("never sends a one-shot stream twice: no retry of a failed PATCH", async () => {
+  it("never sends a one-shot stream twice: a PATCH that failed after reading it fails the upload with UploadNotResumable, after asking where it stands, and cancels the session", async () => {
     const registry = new FakeRegistry();
     registry.handlers.push((request) => (request.method === "PATCH" ? error(503, "UNAVAILABLE") : undefined));
     const client = new ContainerRegistryContentClient(ENDPOINT, "library/test", { httpClient: registry, retryOptions: { maxRetries: 3, retryDelayInMs: 1 } });
     const failure = await client.uploadBlob(Readable.from([bytes(100)]), { sizeInBytes: 100 }).catch((e: unknown) => e);
-    expect(failure).toMatchObject({ statusCode: 503 });
-    expect(registry.count("PATCH")).toBe(1);
+    expect(failure).toMatchObject({ name: "RestError", code: "UploadNotResumable" });
+    expect((failure as Error).message).toContain("holds 0 of the 100 bytes already read from the stream");
+    expect(registry.requests.map((r) => r.method)).toEqual(["POST", "PATCH", "GET", "DELETE"]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createHttpHeaders, createPipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
-import { chunkContentRange, chunkMinLength, nextUploadUrl, withQueryParameter } from "../../../src/transfer/uploadLocation.js";
+import { chunkContentRange, chunkMinLength, nextUploadUrl, parseUploadRange, withQueryParameter } from "../../../src/transfer/uploadLocation.js";
 
 function answered(url: string, headers: Record<string, string>): PipelineResponse {
   return { request: createPipelineRequest({ url }), status: 202, headers: createHttpHeaders(headers) };
@@ -41,5 +41,15 @@ describe("upload locations", () => {
   it("reads a valid OCI-Chunk-Min-Length only", () => {
     expect(chunkMinLength(answered(requestUrl, { "oci-chunk-min-length": "5242880" }))).toBe(5242880);
     for (const bad of ["", "0", "-1", "abc", "1.5"]) expect(chunkMinLength(answered(requestUrl, { "oci-chunk-min-length": bad }))).toBeUndefined();
+  });
+
+  it("reads a Range 0-<last> as last + 1 bytes held, and 0-0 as none (distribution's empty session)", () => {
+    expect(parseUploadRange("0-1048575")).toBe(1048576);
+    expect(parseUploadRange("bytes=0-9")).toBe(10);
+    expect(parseUploadRange("0-0")).toBe(0);
+  });
+
+  it("reads no offset from a missing or malformed Range", () => {
+    for (const value of [undefined, "", "5-9", "0-", "bytes 0-9", "0-x"]) expect(parseUploadRange(value)).toBeUndefined();
   });
 });

@@ -29,7 +29,7 @@ function body(bytes: Buffer, failAfter?: number): Readable {
 }
 
 function stream(first: OpenedBlob, open: BlobOpener, extra: Partial<ConstructorParameters<typeof VerifyingBlobStream>[0]> = {}) {
-  return new VerifyingBlobStream({ expectedDigest: digest, open, maxResumeAttempts: 3, resumeDelayInMs: 1, ...extra }, first);
+  return new VerifyingBlobStream({ expectedDigest: digest, open, maxResumeAttempts: 3, resumeDelayInMs: 1, idleTimeoutInMs: 0, ...extra }, first);
 }
 
 const neverOpen: BlobOpener = () => Promise.reject(new Error("no resume expected"));
