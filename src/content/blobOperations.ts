@@ -2,7 +2,10 @@ import type { OperationOptions } from "@azure/core-client";
 import type { HttpClient, PipelineResponse } from "@azure/core-rest-pipeline";
 import { sendFollowingRedirects } from "../http/redirects.js";
 import { ensureStatus } from "../http/registryTransport.js";
+import { assertDigest } from "../protocol/assertions.js";
 import type { BlobDownloadOptions } from "../transfer/blobDownload.js";
+import { digestAlgorithm } from "../transfer/digest.js";
+import { assertSize } from "../transfer/uploadSource.js";
 import { DEFAULT_MAX_RESUME_ATTEMPTS, DEFAULT_RESUME_DELAY_MS, openFirst, resumingBlobOpener } from "../transfer/downloadResume.js";
 import { downloadToFile } from "../transfer/downloadToFile.js";
 import { assertDownloadTarget } from "../transfer/fileTarget.js";
@@ -78,4 +81,12 @@ export async function mountFrom(target: RepositoryTarget, digest: string, fromRe
   const location = response.headers.get("location");
   if (location) await cancelUploadSession(target.transport, new URL(location, response.request.url).href, { tracingOptions: options.tracingOptions });
   return { digest, mounted: false };
+}
+
+/** Bad download input fails before any request. */
+export function assertDownloadArguments(digest: string, options: DownloadBlobOptions): void {
+  assertDigest(digest);
+  digestAlgorithm(digest);
+  assertSize(options.maxResumeAttempts, "maxResumeAttempts");
+  assertSize(options.idleTimeoutInMs, "idleTimeoutInMs");
 }

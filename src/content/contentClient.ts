@@ -8,7 +8,7 @@ import { assertPlatformSelector } from "../protocol/platform.js";
 import { digestAlgorithm } from "../transfer/digest.js";
 import { uploadBlob } from "../transfer/upload.js";
 import { assertBlobContent, assertSize, prepareUploadSource, type BlobContent } from "../transfer/uploadSource.js";
-import { blobProperties, downloadBlobIntoFile, headBlob, mountFrom, openBlobStream } from "./blobOperations.js";
+import { assertDownloadArguments, blobProperties, downloadBlobIntoFile, headBlob, mountFrom, openBlobStream } from "./blobOperations.js";
 import { copyBlobBetween } from "./blobRelay.js";
 import { setUpClient, type ClientArguments } from "./clientSetup.js";
 import { deleteContent, fetchManifest } from "./manifestOperations.js";
@@ -38,25 +38,12 @@ import type {
   MountBlobResult,
   SetManifestOptions,
   SetManifestResult,
+  TagNamePageResponse,
   UploadBlobOptions,
   UploadBlobResult,
 } from "./models.js";
 import { fetchTagNamesPage } from "./tagNames.js";
 import type { RepositoryTarget } from "./repositoryTarget.js";
-
-/** A page of tag names. */
-export interface TagNamePageResponse extends Array<string> {
-  /** Pass to `byPage({ continuationToken })` to resume the listing after this page; absent on the last page. */
-  continuationToken?: string;
-}
-
-/** Bad download input fails before any request. */
-function assertDownloadArguments(digest: string, options: DownloadBlobOptions): void {
-  assertDigest(digest);
-  digestAlgorithm(digest);
-  assertSize(options.maxResumeAttempts, "maxResumeAttempts");
-  assertSize(options.idleTimeoutInMs, "idleTimeoutInMs");
-}
 
 /**
  * Pushes and pulls the content of one repository: blobs (layers, configs) and manifests. Works

@@ -1,3 +1,3 @@
-export { ContainerRegistryContentClient, type TagNamePageResponse } from "./contentClient.js";
+export { ContainerRegistryContentClient } from "./contentClient.js";
 export type { ManifestContent } from "./manifests.js";
 export type * from "./models.js";
