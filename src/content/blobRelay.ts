@@ -54,6 +54,9 @@ export async function copyBlobBetween(
   const source: UploadSource = {
     kind: "seekable",
     sizeInBytes,
+    // The relay checks the bytes from 0 against the digest; a resumed one from a later byte cannot,
+    // and the registry's check of `PUT ?digest=` is the last word either way.
+    verifiedDigest: digest,
     bodyFrom: (offset, onChunk) => {
       // The response opened at 0 serves the first body from 0; any other body opens the blob anew there.
       const reuse = offset === 0 ? first : undefined;

@@ -59,7 +59,32 @@ export function toBuffer(chunk: Uint8Array | string): Buffer {
  * Hashes a blob's bytes in blob order, each exactly once, however often a part of it is sent again:
  * a resumed upload re-sends bytes the hash already covers, and only bytes past them are hashed.
  */
-export class BlobHasher {
+/** What an upload knows of its blob's digest as the bytes go out, in blob order. */
+export interface UploadDigest {
+  /** Bytes taken so far: the blob's first `hashedBytes` bytes. */
+  readonly hashedBytes: number;
+  update(position: number, bytes: Uint8Array): void;
+  /** The digest of the first `size` bytes, once all are taken. */
+  digestOf(size: number): string;
+}
+
+/** Counts the bytes of a blob whose source checks them against `digest` itself: nothing to hash twice. */
+export class VerifiedBlobDigest implements UploadDigest {
+  hashedBytes = 0;
+
+  constructor(private readonly digest: string) {}
+
+  update(position: number, bytes: Uint8Array): void {
+    this.hashedBytes = Math.max(this.hashedBytes, position + bytes.length);
+  }
+
+  digestOf(size: number): string {
+    if (this.hashedBytes !== size) throw new Error(`The upload took ${this.hashedBytes} of its ${size} bytes`);
+    return this.digest;
+  }
+}
+
+export class BlobHasher implements UploadDigest {
   /** Bytes hashed: the blob's first `hashedBytes` bytes. */
   hashedBytes = 0;
   private readonly digester = new Digester();

@@ -4,7 +4,7 @@ import { raceAbort, throwIfAborted } from "../errors/abort.js";
 import type { RegistryTransport } from "../http/registryTransport.js";
 import { BufferBody } from "./bufferBody.js";
 import { ChunkReader } from "./chunkReader.js";
-import { assertDigestMatches, BlobHasher } from "./digest.js";
+import { assertDigestMatches, BlobHasher, VerifiedBlobDigest, type UploadDigest } from "./digest.js";
 import type { StoredBlob } from "./models.js";
 import { StreamContinuation } from "./streamContinuation.js";
 import { ResumableUpload, type ByteWindow } from "./uploadResume.js";
@@ -50,11 +50,11 @@ export async function uploadBlob(transport: RegistryTransport, source: UploadSou
 
 /** The whole blob, hashed in blob order however often a part of it is sent. */
 interface WholeWindow extends ByteWindow {
-  hasher: BlobHasher;
+  hasher: UploadDigest;
 }
 
 function seekableWindow(source: Extract<UploadSource, { kind: "seekable" }>): WholeWindow {
-  const hasher = new BlobHasher();
+  const hasher = source.verifiedDigest ? new VerifiedBlobDigest(source.verifiedDigest) : new BlobHasher();
   return {
     start: 0,
     end: source.sizeInBytes,

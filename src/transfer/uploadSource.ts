@@ -22,6 +22,11 @@ export interface SeekableSource {
   sizeInBytes: number;
   /** A request body of the bytes from `offset` to the end, each piece handed to `onChunk` as it is read. */
   bodyFrom(offset: number, onChunk: BodyChunkListener): Readable;
+  /**
+   * The digest the bytes are already checked against on their way (a relay of a verifying
+   * download): the upload does not hash them a second time, and the registry checks it at the end.
+   */
+  verifiedDigest?: string;
 }
 
 /** A stream, read once: of known length when the caller announced it. */
