@@ -16,6 +16,8 @@ export interface BlobDownloadOptions {
   resumeDelayInMs: number;
   /** A body that delivers no byte for this long (while its reader wants more) is dropped and resumed; 0: never. */
   idleTimeoutInMs: number;
+  /** Whether the bytes are hashed and checked against the digest here (default true); false when their reader checks them. */
+  verify?: boolean;
   abortSignal?: AbortSignalLike;
   onProgress?: (progress: BlobTransferProgress) => void;
 }
@@ -35,7 +37,7 @@ export class BlobDownload {
   /** Size of the blob when a response told it. */
   totalBytes?: number;
 
-  /** Bytes before the start are not seen, so a download that starts past 0 cannot check the digest: its reader does. */
+  /** Bytes before the start are not seen, so a download that starts past 0 cannot check the digest: its reader must. */
   private readonly verifies: boolean;
 
   /** @param startOffset - Where `first` was opened: 0, or a later byte for a reader that has the bytes before it. */
@@ -49,7 +51,7 @@ export class BlobDownload {
     this.skip = first.skip;
     this.totalBytes = first.totalBytes;
     this.offset = startOffset;
-    this.verifies = startOffset === 0;
+    this.verifies = startOffset === 0 && options.verify !== false;
   }
 
   /**

@@ -68,8 +68,8 @@ export interface UploadDigest {
   digestOf(size: number): string;
 }
 
-/** Counts the bytes of a blob whose source checks them against `digest` itself: nothing to hash twice. */
-export class VerifiedBlobDigest implements UploadDigest {
+/** Counts the bytes of a blob whose digest is known and checked by the registry: nothing to hash. */
+export class KnownBlobDigest implements UploadDigest {
   hashedBytes = 0;
 
   constructor(private readonly digest: string) {}

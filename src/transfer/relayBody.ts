@@ -23,8 +23,9 @@ function requestOutput(request: ClientRequest): (bytes: Buffer) => Promise<void>
 /**
  * The body of an upload whose bytes come straight from a blob download (a copy between
  * registries), from `startOffset` on: the download resumes a dropped connection where it stopped
- * and, from offset 0, checks the bytes against their digest before the body ends; each piece goes
- * to `onChunk` (the upload's hashing and progress) as it passes.
+ * and, from offset 0 and unless its options leave that to the destination (`verify: false`),
+ * checks the bytes against their digest before the body ends; each piece goes to `onChunk` (the
+ * upload's accounting and progress) as it passes.
  *
  * Piped into an `http.ClientRequest` (as Node's HttpClient sends request bodies), the download's
  * bytes go from its socket's read buffers (with the static-buffer HttpClient: no allocation per

@@ -4,7 +4,7 @@ import { raceAbort, throwIfAborted } from "../errors/abort.js";
 import type { RegistryTransport } from "../http/registryTransport.js";
 import { BufferBody } from "./bufferBody.js";
 import { ChunkReader } from "./chunkReader.js";
-import { assertDigestMatches, BlobHasher, VerifiedBlobDigest, type UploadDigest } from "./digest.js";
+import { assertDigestMatches, BlobHasher, KnownBlobDigest, type UploadDigest } from "./digest.js";
 import type { StoredBlob } from "./models.js";
 import { StreamContinuation } from "./streamContinuation.js";
 import { ResumableUpload, type ByteWindow } from "./uploadResume.js";
@@ -54,7 +54,7 @@ interface WholeWindow extends ByteWindow {
 }
 
 function seekableWindow(source: Extract<UploadSource, { kind: "seekable" }>): WholeWindow {
-  const hasher = source.verifiedDigest ? new VerifiedBlobDigest(source.verifiedDigest) : new BlobHasher();
+  const hasher = source.registryCheckedDigest ? new KnownBlobDigest(source.registryCheckedDigest) : new BlobHasher();
   return {
     start: 0,
     end: source.sizeInBytes,

@@ -23,10 +23,11 @@ export interface SeekableSource {
   /** A request body of the bytes from `offset` to the end, each piece handed to `onChunk` as it is read. */
   bodyFrom(offset: number, onChunk: BodyChunkListener): Readable;
   /**
-   * The digest the bytes are already checked against on their way (a relay of a verifying
-   * download): the upload does not hash them a second time, and the registry checks it at the end.
+   * The digest of the bytes, known from where they come from (a blob relayed from another
+   * registry), which the upload does not compute again: the registry checks the bytes against it
+   * (`PUT ?digest=`) and refuses a mismatch.
    */
-  verifiedDigest?: string;
+  registryCheckedDigest?: string;
 }
 
 /** A stream, read once: of known length when the caller announced it. */
