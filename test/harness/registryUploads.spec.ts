@@ -2,9 +2,10 @@
 // resumable upload must handle, as the registry itself shows them.
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startFaultProxy, type FaultProxy, type ProxiedRequest } from "../utils/faultProxy.js";
-import { distributionRegistryAvailable, startDistributionRegistry, type RunningRegistry } from "../utils/registry.js";
+import { describe, expect, it } from "vitest";
+import { type FaultProxy, type ProxiedRequest } from "../utils/faultProxy.js";
+import { useRegistryBehindFaultProxy } from "../utils/proxiedRegistry.js";
+import { distributionRegistryAvailable, type RunningRegistry } from "../utils/registry.js";
 import { pattern, sha256 } from "./localServer.js";
 import { call, type CallResult } from "./rawClient.js";
 
@@ -17,15 +18,7 @@ const errorCode = (result: CallResult): string | undefined => (JSON.parse(result
 describe.skipIf(!distributionRegistryAvailable())("fault proxy in front of docker-registry: upload sessions", () => {
   let registry: RunningRegistry;
   let proxy: FaultProxy;
-  beforeAll(async () => {
-    registry = await startDistributionRegistry();
-    proxy = await startFaultProxy({ target: registry.endpoint });
-  });
-  afterAll(async () => {
-    await proxy?.stop();
-    await registry?.stop();
-  });
-  afterEach(() => proxy.clearFaults());
+  useRegistryBehindFaultProxy((servers) => ({ registry, proxy } = servers));
 
   /** A new session's absolute Location (it points at the proxy, which kept the client's Host). */
   async function startSession(repository: string): Promise<string> {

@@ -3,11 +3,12 @@
 // BLOB_UPLOAD_INVALID), so the only way on is a new session; a 5xx answered before the body leaves
 // the session usable.
 import { Readable } from "node:stream";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ContainerRegistryContentClient, type ContainerRegistryContentClientOptions } from "../../../src/index.js";
-import { startFaultProxy, type FaultProxy, type ProxiedRequest, type RequestRecord } from "../../utils/faultProxy.js";
+import { type FaultProxy, type ProxiedRequest, type RequestRecord } from "../../utils/faultProxy.js";
 import { captureVerboseLog } from "../../utils/verboseLog.js";
-import { distributionRegistryAvailable, startDistributionRegistry, type RunningRegistry } from "../../utils/registry.js";
+import { useRegistryBehindFaultProxy } from "../../utils/proxiedRegistry.js";
+import { distributionRegistryAvailable } from "../../utils/registry.js";
 import { bytes, MiB, readAll, sha256, SKIP_MESSAGE } from "./support.js";
 
 const isPatch = ({ method }: ProxiedRequest): boolean => method === "PATCH";
@@ -15,17 +16,8 @@ const sessionOf = (record: RequestRecord): string => /\/blobs\/uploads\/([^/?]+)
 const statuses = (records: RequestRecord[]): string[] => records.map((r) => `${r.method} ${r.status}`);
 
 describe.skipIf(!distributionRegistryAvailable())("resumable uploads against the CNCF distribution registry", () => {
-  let registry: RunningRegistry;
   let proxy: FaultProxy;
-  beforeAll(async () => {
-    registry = await startDistributionRegistry();
-    proxy = await startFaultProxy({ target: registry.endpoint });
-  });
-  afterAll(async () => {
-    await proxy?.stop();
-    await registry?.stop();
-  });
-  afterEach(() => proxy.clearFaults());
+  useRegistryBehindFaultProxy((servers) => ({ proxy } = servers));
 
   const client = (repository: string, options: ContainerRegistryContentClientOptions = {}): ContainerRegistryContentClient =>
     new ContainerRegistryContentClient(proxy.endpoint, repository, { retryOptions: { retryDelayInMs: 5, maxRetryDelayInMs: 50 }, ...options });
