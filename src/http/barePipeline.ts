@@ -1,6 +1,14 @@
-import { createPipelineFromOptions, decompressResponsePolicyName, formDataPolicyName, setClientRequestIdPolicyName, type Pipeline } from "@azure/core-rest-pipeline";
+import {
+  createPipelineFromOptions,
+  decompressResponsePolicyName,
+  formDataPolicyName,
+  redirectPolicyName,
+  setClientRequestIdPolicyName,
+  type Pipeline,
+} from "@azure/core-rest-pipeline";
 import { httpLogger, SAFE_QUERY_PARAMETERS } from "../diagnostics/redaction.js";
 import type { ContainerRegistryClientOptions } from "./clientOptions.js";
+import { redirectLoopPolicy } from "./redirectLoopPolicy.js";
 import { userAgentOptions } from "./userAgent.js";
 
 /**
@@ -8,7 +16,8 @@ import { userAgentOptions } from "./userAgent.js";
  * redacting logs, but none of its own or its user's policies: for requests to hosts other than the
  * registry (redirect targets, token realms), which must get no credential a policy would add.
  * Without the response decompression (blob bytes must arrive as stored) and without core's form
- * policy (it would load undici; see auth/formBodyPolicy.ts).
+ * policy (it would load undici; see auth/formBodyPolicy.ts); with the redirect loop check of the
+ * registry's pipeline (a loop on another host ends at its first repeated URL too).
  */
 export function createBarePipeline(options: ContainerRegistryClientOptions, redirects: { allowCrossOriginRedirects: boolean }): Pipeline {
   const pipeline = createPipelineFromOptions({
@@ -23,5 +32,6 @@ export function createBarePipeline(options: ContainerRegistryClientOptions, redi
   pipeline.removePolicy({ name: setClientRequestIdPolicyName });
   pipeline.removePolicy({ name: decompressResponsePolicyName });
   pipeline.removePolicy({ name: formDataPolicyName });
+  pipeline.addPolicy(redirectLoopPolicy(), { afterPolicies: [redirectPolicyName] });
   return pipeline;
 }

@@ -49,6 +49,16 @@ describe("redirect loops", () => {
     expect(httpClient.requests).toHaveLength(1);
   });
 
+  it("stops a loop on another host (the registry's 307 to storage, which redirects back and forth) at its first repeat", async () => {
+    const { httpClient, client } = contentClient((request) => {
+      const url = new URL(request.url);
+      if (url.host === "registry.test") return redirect(307, "https://storage.test/a");
+      return redirect(302, url.pathname === "/a" ? "https://storage.test/b" : "https://storage.test/a");
+    });
+    expect(await failure(client.downloadBlob(digest))).toMatchObject({ name: "RestError", code: "RedirectLoop" });
+    expect(httpClient.requests).toHaveLength(3);
+  });
+
   it("ends an endless chain of distinct 308s with TooManyRedirects after 6 requests", async () => {
     let hop = 0;
     const { httpClient, client } = contentClient(() => redirect(308, `/hop/${++hop}`));
